@@ -1,0 +1,21 @@
+# Production image: gunicorn serves the web app, WhiteNoise its static files.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+RUN useradd --system --create-home --home-dir /home/hakobou hakobou
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# collectstatic needs settings to load; these build-time values never reach run time.
+RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-0000000000000000000000000000 \
+    ALLOWED_HOSTS=build LINE_MODE=simulator LINE_ALLOW_SIMULATOR_IN_PRODUCTION=true \
+    DATA_DIR=/tmp/build python manage.py collectstatic --noinput \
+    && mkdir -p /var/lib/hakobou && chown hakobou /var/lib/hakobou
+
+USER hakobou
+ENV DATA_DIR=/var/lib/hakobou
+EXPOSE 8000
+CMD ["gunicorn", "hakobou.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,46 @@
+# The two commands: `make run` (the product, drill mode) and `make test` (the whole suite).
+# Both create .venv and install pinned dependencies on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+## run: install, migrate, seed the drill and serve http://$(HOST):$(PORT) (+ a Celery worker when REDIS_URL is set)
+run: $(VENV)/.run-deps
+	HOST=$(HOST) PORT=$(PORT) bin/dev-server
+
+## test: the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
+test: $(VENV)/.dev-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## messages: refresh the English catalogue after changing UI text (needs GNU gettext)
+messages: $(VENV)/.dev-deps
+	DEBUG=true $(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
+	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

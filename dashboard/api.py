@@ -1,0 +1,1 @@
+"""Dashboard JSON API. The map layers and lists arrive with the dashboard issue."""

@@ -1,0 +1,62 @@
+"""The Hakodate Yachigashira drill (谷地頭町会, 2025-09-28) as demo data.
+
+Everything here is synthetic: the areas and the school are real places, the
+people and accounts are not. Later issues add shelters, evacuees and supplies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hakobou.lib.synthetic_registry import Town
+from residents.roles import Role
+
+DRILL_DATE = "2025-09-28"
+REGISTRY_SIZE = 2_000
+REGISTRY_SEED = 20250928
+REGISTRY_FILE_NAME = "registry_sample.csv"
+
+
+@dataclass(frozen=True)
+class DrillArea:
+    code: str
+    name: str
+    kana: str
+    town: str
+    postcode: str
+    center_lat: float
+    center_lng: float
+
+
+AREAS = (
+    DrillArea(
+        "101", "谷地頭町会", "ヤチガシラチョウカイ", "谷地頭町", "040-0046", 41.7535, 140.7160
+    ),
+    DrillArea("102", "青柳町会", "アオヤギチョウカイ", "青柳町", "040-0044", 41.7587, 140.7195),
+    DrillArea("103", "住吉町会", "スミヨシチョウカイ", "住吉町", "040-0045", 41.7502, 140.7232),
+)
+
+
+@dataclass(frozen=True)
+class DrillAccount:
+    username: str
+    password: str
+    full_name: str
+    role: Role | None  # None: city staff (Django staff + superuser)
+    area_codes: tuple[str, ...] = ()
+
+
+# Known demo passwords: seed_drill refuses to run outside development unless told to.
+ACCOUNTS = (
+    DrillAccount("city-staff", "drill-staff-2025", "函館 市役所", None),
+    DrillAccount("yachigashira", "drill-vol-2025", "谷地頭 防災", Role.VOLUNTEER, ("101",)),
+    DrillAccount("aoyagi", "drill-vol-2025", "青柳 防災", Role.VOLUNTEER, ("102",)),
+    DrillAccount("sumiyoshi", "drill-vol-2025", "住吉 防災", Role.VOLUNTEER, ("103",)),
+    DrillAccount(
+        "aoyagi-reception", "drill-reception-2025", "青柳小 受付", Role.RECEPTION, ("102",)
+    ),
+)
+
+
+def registry_towns() -> list[Town]:
+    return [Town(area_code=a.code, town_name=a.town, postcode=a.postcode) for a in AREAS]

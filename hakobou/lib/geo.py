@@ -1,0 +1,52 @@
+"""Small geometry helpers on plain latitude/longitude (no GDAL needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class InvalidGeoJSON(ValueError):
+    pass
+
+
+def _check_position(position: Any) -> None:
+    if (
+        not isinstance(position, list | tuple)
+        or len(position) < 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+    ):
+        raise InvalidGeoJSON("a position must be [longitude, latitude]")
+    lng, lat = position[0], position[1]
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise InvalidGeoJSON("a position is outside longitude -180..180 / latitude -90..90")
+
+
+def _check_ring(ring: Any) -> None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise InvalidGeoJSON("a polygon ring needs at least four positions")
+    for position in ring:
+        _check_position(position)
+    if list(ring[0][:2]) != list(ring[-1][:2]):
+        raise InvalidGeoJSON("a polygon ring must end where it starts")
+
+
+def validate_area_geometry(geometry: Any) -> None:
+    """Accept a GeoJSON Polygon or MultiPolygon geometry; raise InvalidGeoJSON otherwise."""
+    if not isinstance(geometry, dict):
+        raise InvalidGeoJSON("the boundary must be a GeoJSON geometry object")
+    kind = geometry.get("type")
+    coordinates = geometry.get("coordinates")
+    if kind == "Polygon":
+        polygons: Sequence[Any] = [coordinates]
+    elif kind == "MultiPolygon":
+        if not isinstance(coordinates, list) or not coordinates:
+            raise InvalidGeoJSON("a MultiPolygon needs at least one polygon")
+        polygons = coordinates
+    else:
+        raise InvalidGeoJSON("the boundary must be a Polygon or MultiPolygon")
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            raise InvalidGeoJSON("a polygon needs at least one ring")
+        for ring in polygon:
+            _check_ring(ring)

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from hakobou import drill
+from hakobou.services import drill_seed
+
+
+class Command(BaseCommand):
+    help = "Create the Hakodate Yachigashira drill's demo data (idempotent, deterministic)."
+
+    def handle(self, *args, **options):
+        # The drill accounts have published passwords: never on a live city system.
+        if settings.LINE_MODE != "simulator":
+            raise CommandError(
+                "seed_drill creates accounts with published passwords; it runs only in "
+                "drill mode (LINE_MODE=simulator)."
+            )
+        result = drill_seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Drill data ready: {result.areas} areas, {result.accounts} accounts, "
+                f"{result.registry_rows} people in the synthetic registry "
+                f"({result.registry_path})."
+            )
+        )
+        self.stdout.write("Demo accounts (drill only):")
+        for account in drill.ACCOUNTS:
+            role = account.role.value if account.role else "city staff"
+            self.stdout.write(f"  {role:<12} {account.username:<18} {account.password}")

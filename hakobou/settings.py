@@ -1,0 +1,281 @@
+"""Hakobou settings: every value comes from the environment (see .env.example).
+
+Development is opt-in (DEBUG=true, which `make run` sets); anything else is treated
+as production and refuses to start without a real SECRET_KEY, ALLOWED_HOSTS and
+LINE credentials, so no development default can reach a city's server.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from hakobou.lib.env import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A .env file beside manage.py is read for convenience; real environment wins.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+env = Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# --- Secrets and hosts -----------------------------------------------------------
+
+if DEBUG:
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="insecure-development-only-key-never-used-with-debug-off"
+    )
+else:
+    SECRET_KEY = env.optional_str("SECRET_KEY") or ""
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is "
+            'off. Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+
+# --- Apps --------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "hakobou.apps.HakobouAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "leaflet",
+    "hakobou",
+    "residents",
+    "shelters",
+    "supplies",
+    "messaging",
+    "dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hakobou.urls"
+WSGI_APPLICATION = "hakobou.wsgi.application"
+ASGI_APPLICATION = "hakobou.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hakobou.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ----------------------------------------------------------------------
+
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
+DATABASE_URL = env.optional_str("DATABASE_URL")
+if DATABASE_URL is None:
+    # The embedded first-run database; a city deployment sets DATABASE_URL.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'hakobou.sqlite3'}"
+try:
+    _database = environ.Env.db_url_config(DATABASE_URL)
+except Exception as exc:  # django-environ raises several types for a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if _database["ENGINE"] not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+):
+    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
+    _database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Broker, tasks and cache -------------------------------------------------------
+
+REDIS_URL = env.optional_str("REDIS_URL")
+if REDIS_URL is not None and not REDIS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis:// or rediss://.")
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Without a broker a first run still works: tasks execute inline, in the request.
+CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Tokyo"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hakobou"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth --------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard:index"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- Language and time -------------------------------------------------------------
+
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Tokyo"
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Development serves straight from the app folders; production from collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Security (on by default outside development) ----------------------------------
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- The city and its map ----------------------------------------------------------
+
+CITY_NAME = env.str("CITY_NAME", default="函館市")
+MAP_CENTER_LAT = env.float("MAP_CENTER_LAT", default=41.7578, minimum=-90, maximum=90)
+MAP_CENTER_LNG = env.float("MAP_CENTER_LNG", default=140.7180, minimum=-180, maximum=180)
+MAP_ZOOM = env.int("MAP_ZOOM", default=15, minimum=1, maximum=19)
+MAP_TILE_URL = env.str(
+    "MAP_TILE_URL",
+    default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+    pattern=r"https?://\S+\{z\}\S*",
+)
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+)
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (MAP_CENTER_LAT, MAP_CENTER_LNG),
+    "DEFAULT_ZOOM": MAP_ZOOM,
+    "MIN_ZOOM": 5,
+    "MAX_ZOOM": 18,
+    "TILES": [("地図", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})],
+    "RESET_VIEW": False,
+}
+
+# --- LINE ----------------------------------------------------------------------------
+
+# Simulator mode runs the same code against a built-in fake LINE platform (drill mode).
+LINE_MODE = env.choice(
+    "LINE_MODE", default="simulator" if DEBUG else "live", choices=("simulator", "live")
+)
+LINE_ALLOW_SIMULATOR_IN_PRODUCTION = env.bool("LINE_ALLOW_SIMULATOR_IN_PRODUCTION", default=False)
+if LINE_MODE == "simulator" and not DEBUG and not LINE_ALLOW_SIMULATOR_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "LINE_MODE=simulator is refused when DEBUG is off. For a city-wide drill on a "
+        "production server set LINE_ALLOW_SIMULATOR_IN_PRODUCTION=true explicitly."
+    )
+_line_required = LINE_MODE == "live"
+
+
+def _line_credential(name: str, pattern: str) -> str:
+    if _line_required:
+        return env.str(name, pattern=pattern)
+    value = env.optional_str(name)
+    if value is not None:
+        env.str(name, pattern=pattern)  # validate what is given even when unused
+    return value or ""
+
+
+LINE_CHANNEL_SECRET = _line_credential("LINE_CHANNEL_SECRET", r"[0-9a-f]{32}")
+LINE_CHANNEL_ACCESS_TOKEN = _line_credential("LINE_CHANNEL_ACCESS_TOKEN", r"[A-Za-z0-9+/=._-]{20,}")
+LINE_LOGIN_CHANNEL_ID = _line_credential("LINE_LOGIN_CHANNEL_ID", r"[0-9]{10}")
+LIFF_ID = _line_credential("LIFF_ID", r"[0-9]{10}-[A-Za-z0-9]{8}")
+
+# --- API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hakobou API",
+    "DESCRIPTION": "Disaster-response portal: residents, shelters, supplies, messaging.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Logging -----------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

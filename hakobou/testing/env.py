@@ -1,0 +1,17 @@
+"""Loaded by pytest with ``-p hakobou.testing.env`` before Django settings are read.
+
+Tests use development-style settings (DEBUG is forced off at run time by the
+test runner anyway); DATABASE_URL / REDIS_URL from the environment are kept, so
+CI runs the same suite on PostgreSQL and Redis.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hakobou.settings")
+os.environ["LINE_MODE"] = "simulator"
+# A shared Redis must not mix test keys with a running instance's.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"hakobou-test-{os.getpid()}")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# test code around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,1 @@
+"""Messaging — admin. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Messaging — api. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Messaging — models. Filled in by the issue that builds this domain."""

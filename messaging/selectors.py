@@ -1,0 +1,1 @@
+"""Messaging — selectors. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Messaging — services. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Messaging — tasks. Filled in by the issue that builds this domain."""

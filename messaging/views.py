@@ -1,0 +1,1 @@
+"""Messaging — views. Filled in by the issue that builds this domain."""

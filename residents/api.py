@@ -1,0 +1,1 @@
+"""Residents — api. Filled in by the registry and identity issue."""

@@ -1,0 +1,1 @@
+"""Residents — tasks. Filled in by the registry and identity issue."""

@@ -1,0 +1,4 @@
+"""URLs of the residents app (LIFF and web pages arrive with registration)."""
+
+app_name = "residents"
+urlpatterns: list = []

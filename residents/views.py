@@ -1,0 +1,1 @@
+"""Residents — HTML views. Registration pages arrive with the registry issue."""

@@ -1,0 +1,1 @@
+"""Shelters — admin. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Shelters — api. Filled in by the issue that builds this domain."""

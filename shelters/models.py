@@ -1,0 +1,1 @@
+"""Shelters — models. Filled in by the issue that builds this domain."""

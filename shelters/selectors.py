@@ -1,0 +1,1 @@
+"""Shelters — selectors. Filled in by the issue that builds this domain."""

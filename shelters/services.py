@@ -1,0 +1,1 @@
+"""Shelters — services. Filled in by the issue that builds this domain."""

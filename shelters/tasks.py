@@ -1,0 +1,1 @@
+"""Shelters — tasks. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Shelters — views. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Supplies — admin. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Supplies — api. Filled in by the issue that builds this domain."""

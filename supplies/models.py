@@ -1,0 +1,1 @@
+"""Supplies — models. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Supplies — selectors. Filled in by the issue that builds this domain."""

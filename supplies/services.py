@@ -1,0 +1,1 @@
+"""Supplies — services. Filled in by the issue that builds this domain."""

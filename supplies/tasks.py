@@ -1,0 +1,1 @@
+"""Supplies — tasks. Filled in by the issue that builds this domain."""

@@ -1,0 +1,1 @@
+"""Supplies — views. Filled in by the issue that builds this domain."""
