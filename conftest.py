@@ -2,7 +2,7 @@ import pytest
 
 from hakobou.testing.cast import Cast, make_cast
 
-pytest_plugins = ["hakobou.testing.browser"]
+pytest_plugins = ["hakobou.testing.browser", "hakobou.testing.line_simulator"]
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hakobou.lib.crypto import KeyConfigError, development_keys, parse_keys
 from hakobou.lib.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ if (BASE_DIR / ".env").is_file():
 env = Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 
 # --- Secrets and hosts -----------------------------------------------------------
 
@@ -97,7 +99,6 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------------
 
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 DATABASE_URL = env.optional_str("DATABASE_URL")
 if DATABASE_URL is None:
     # The embedded first-run database; a city deployment sets DATABASE_URL.
@@ -117,6 +118,32 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Residents' personal data (encrypted at rest) ----------------------------------
+
+# Comma-separated base64 keys, newest first (see hakobou/lib/crypto.py). Development
+# generates its own once and keeps them in DATA_DIR so `make run` needs nothing.
+RESIDENT_DATA_KEY = env.optional_str("RESIDENT_DATA_KEY")
+RESIDENT_INDEX_KEY = env.optional_str("RESIDENT_INDEX_KEY")
+if DEBUG and not (RESIDENT_DATA_KEY and RESIDENT_INDEX_KEY):
+    _dev_keys = development_keys(DATA_DIR / "dev-keys.json")
+    RESIDENT_DATA_KEY = RESIDENT_DATA_KEY or _dev_keys["RESIDENT_DATA_KEY"]
+    RESIDENT_INDEX_KEY = RESIDENT_INDEX_KEY or _dev_keys["RESIDENT_INDEX_KEY"]
+for _name, _value in (
+    ("RESIDENT_DATA_KEY", RESIDENT_DATA_KEY),
+    ("RESIDENT_INDEX_KEY", RESIDENT_INDEX_KEY),
+):
+    try:
+        parse_keys(_name, _value)
+    except KeyConfigError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+if RESIDENT_DATA_KEY == RESIDENT_INDEX_KEY:
+    raise ImproperlyConfigured("RESIDENT_DATA_KEY and RESIDENT_INDEX_KEY must be different keys.")
+
+# Registration: failed furigana + birth-date matches allowed per LINE account / web
+# session and per IP address in the window, before further attempts are refused.
+REGISTRY_MATCH_MAX_FAILURES = env.int("REGISTRY_MATCH_MAX_FAILURES", default=5, minimum=1)
+REGISTRY_MATCH_WINDOW_SECONDS = env.int("REGISTRY_MATCH_WINDOW_SECONDS", default=3600, minimum=60)
 
 # --- Broker, tasks and cache -------------------------------------------------------
 
@@ -252,6 +279,17 @@ LINE_CHANNEL_SECRET = _line_credential("LINE_CHANNEL_SECRET", r"[0-9a-f]{32}")
 LINE_CHANNEL_ACCESS_TOKEN = _line_credential("LINE_CHANNEL_ACCESS_TOKEN", r"[A-Za-z0-9+/=._-]{20,}")
 LINE_LOGIN_CHANNEL_ID = _line_credential("LINE_LOGIN_CHANNEL_ID", r"[0-9]{10}")
 LIFF_ID = _line_credential("LIFF_ID", r"[0-9]{10}-[A-Za-z0-9]{8}")
+if LINE_MODE == "simulator":
+    # The simulator's own channel: no real LINE id is needed for a drill.
+    LINE_LOGIN_CHANNEL_ID = LINE_LOGIN_CHANNEL_ID or "1000000000"
+    LIFF_ID = LIFF_ID or "1000000000-Drill000"
+# Where the LINE simulator answers (`make run` starts it as its own small server, so
+# a web process never waits on itself).
+LINE_SIMULATOR_URL = env.str(
+    "LINE_SIMULATOR_URL", default="http://127.0.0.1:8001/line-sim", pattern=r"https?://\S+"
+).rstrip("/")
+LINE_API_URL = LINE_SIMULATOR_URL if LINE_MODE == "simulator" else "https://api.line.me"
+LINE_API_TIMEOUT_SECONDS = env.float("LINE_API_TIMEOUT_SECONDS", default=5.0, minimum=0.5)
 
 # --- API ---------------------------------------------------------------------------
 

@@ -22,4 +22,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include("residents.urls")),
 ]
+
+if settings.LINE_MODE == "simulator":
+    urlpatterns += [path("line-sim/", include("messaging.urls"))]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hakobou.lib.geo import InvalidGeoJSON, validate_area_geometry
+from residents.fields import EncryptedDateField, EncryptedTextField
 
 katakana_validator = RegexValidator(
     r"^[\u30a0-\u30ff\u3000 ]+$",
@@ -77,3 +78,278 @@ class ResponderProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class ImportRun(models.Model):
+    """One load of a municipal registry extract (CLI or admin upload)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("取込中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    # Errors kept per run: enough to fix a file, bounded so a broken file cannot bloat a row.
+    MAX_ERRORS_KEPT = 1000
+
+    file_name = models.CharField(_("ファイル名"), max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True, editable=False)
+    encoding = models.CharField(_("文字コード"), max_length=20, default="auto")
+    full_extract = models.BooleanField(
+        _("全件データ"),
+        default=True,
+        help_text=_(
+            "全件データでは、ファイルにない人を「転出等（無効）」にします。削除はしません。"
+        ),
+    )
+    status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.QUEUED)
+    rows_read = models.PositiveIntegerField(_("読込行数"), default=0)
+    rows_imported = models.PositiveIntegerField(_("取込件数"), default=0)
+    rows_failed = models.PositiveIntegerField(_("エラー件数"), default=0)
+    rows_deactivated = models.PositiveIntegerField(_("無効化件数"), default=0)
+    errors = models.JSONField(_("エラー"), default=list, blank=True)
+    message = models.TextField(_("メッセージ"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("住民基本台帳の取込")
+        verbose_name_plural = _("住民基本台帳の取込")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class RegistryPerson(models.Model):
+    """A person in the municipal resident registry extract (住民基本台帳).
+
+    Personal fields are encrypted; ``match_index`` is the keyed blind index of
+    normalised kana + birth date used to find the person at registration.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+        OTHER = "", _("記載なし")
+
+    resident_number = models.CharField(_("宛名番号"), max_length=20, unique=True)
+    name = EncryptedTextField(_("氏名"))
+    name_kana = EncryptedTextField(_("氏名カナ"))
+    birth_date = EncryptedDateField(_("生年月日"))
+    sex = models.CharField(_("性別"), max_length=1, choices=Sex, blank=True)
+    postcode = EncryptedTextField(_("郵便番号"), blank=True)
+    address = EncryptedTextField(_("住所"))
+    household_number = models.CharField(_("世帯番号"), max_length=20, db_index=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, verbose_name=_("町会"))
+    needs_support = models.BooleanField(_("避難行動要支援者"), default=False)
+    match_index = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("有効"), default=True)
+    last_import = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("住民基本台帳の記録")
+        verbose_name_plural = _("住民基本台帳の記録")
+        indexes = [
+            models.Index(
+                fields=["match_index"],
+                condition=models.Q(is_active=True),
+                name="registry_active_match_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_number}"
+
+
+class Resident(models.Model):
+    """Someone the portal helps. Verified: linked to a registry record. Unverified:
+    entered by hand (visitors, tourists, people not found), marked for staff."""
+
+    registry_person = models.OneToOneField(
+        RegistryPerson,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resident",
+        verbose_name=_("住民基本台帳の記録"),
+    )
+    # Self-entered (unverified) details; a verified resident's come from the registry.
+    name = EncryptedTextField(_("氏名"), blank=True)
+    name_kana = EncryptedTextField(_("氏名カナ"), blank=True)
+    birth_date = EncryptedDateField(_("生年月日"), null=True, blank=True)
+    address = EncryptedTextField(_("住所"), blank=True)
+    phone = EncryptedTextField(_("電話番号"), blank=True)
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("町会")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("代理登録した担当者"),
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("住民")
+        verbose_name_plural = _("住民")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.registry_person_id is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.registry_person.name if self.registry_person else self.name
+
+    @property
+    def display_kana(self) -> str:
+        return self.registry_person.name_kana if self.registry_person else self.name_kana
+
+    @property
+    def display_birth_date(self):
+        return self.registry_person.birth_date if self.registry_person else self.birth_date
+
+    @property
+    def display_address(self) -> str:
+        return self.registry_person.address if self.registry_person else self.address
+
+
+class Account(models.Model):
+    """A resident-side identity: a LINE account (LIFF, identity from a verified ID
+    token) or, for people without LINE, a browser identity with a recovery code."""
+
+    line_user_id = models.CharField(
+        _("LINE ユーザーID"), max_length=64, unique=True, null=True, blank=True
+    )
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    language = models.CharField(_("言語"), max_length=10, blank=True)
+    is_following = models.BooleanField(_("友だち追加済み"), default=False)
+    blocked_at = models.DateTimeField(_("ブロック日時"), null=True, blank=True)
+    consented_at = models.DateTimeField(_("利用目的への同意日時"), null=True, blank=True)
+    # SHA-256 of a high-entropy code shown once; lets a browser user get back in.
+    recovery_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    residents = models.ManyToManyField(Resident, through="ResidentLink", related_name="accounts")
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("利用者アカウント")
+        verbose_name_plural = _("利用者アカウント")
+
+    def __str__(self) -> str:
+        return self.display_name or self.line_user_id or f"web-{self.pk}"
+
+    @property
+    def is_line(self) -> bool:
+        return self.line_user_id is not None
+
+
+class ResidentLink(models.Model):
+    """Who an account is (self) and whom it may act for (family / proxy)."""
+
+    class Relation(models.TextChoices):
+        SELF = "self", _("本人")
+        FAMILY = "family", _("家族・代理")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="links")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="links")
+    relation = models.CharField(_("関係"), max_length=10, choices=Relation)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("本人・家族の紐付け")
+        verbose_name_plural = _("本人・家族の紐付け")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "resident"], name="link_once"),
+            models.UniqueConstraint(
+                fields=["account"], condition=models.Q(relation="self"), name="one_self_per_account"
+            ),
+            # A resident is "self" for one account only: no silent takeover.
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=models.Q(relation="self"),
+                name="one_owner_per_resident",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.resident_id} ({self.get_relation_display()})"
+
+
+class TakeoverRequest(models.Model):
+    """A resident already linked to another account asks to be linked here; staff decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("承認待ち")
+        APPROVED = "approved", _("承認")
+        REJECTED = "rejected", _("却下")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(max_length=10, choices=ResidentLink.Relation)
+    status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("紐付けの承認申請")
+        verbose_name_plural = _("紐付けの承認申請")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "resident"],
+                condition=models.Q(status="pending"),
+                name="one_pending_takeover",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.resident_id} ({self.get_status_display()})"
+
+
+class MatchAttempt(models.Model):
+    """Audit of every registry match attempt: who, when, result — never what was typed."""
+
+    class Result(models.TextChoices):
+        MATCHED = "matched", _("一致")
+        SEVERAL = "several", _("複数一致")
+        NONE = "none", _("不一致")
+        LOCKED = "locked", _("制限中")
+
+    FAILURES = (Result.NONE,)
+
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(_("IP アドレス"), null=True, blank=True)
+    result = models.CharField(_("結果"), max_length=10, choices=Result)
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("照合の記録")
+        verbose_name_plural = _("照合の記録")
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="attempt_account_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="attempt_ip_idx"),
+            models.Index(fields=["user", "created_at"], name="attempt_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_result_display()}"

@@ -10,6 +10,9 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hakobou.settings")
 os.environ["LINE_MODE"] = "simulator"
+# Fixed test-only keys: tests never touch a developer's var/dev-keys.json.
+os.environ.setdefault("RESIDENT_DATA_KEY", "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA=")
+os.environ.setdefault("RESIDENT_INDEX_KEY", "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA=")
 # A shared Redis must not mix test keys with a running instance's.
 os.environ.setdefault("CACHE_KEY_PREFIX", f"hakobou-test-{os.getpid()}")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by

@@ -1,0 +1,197 @@
+"""Residents' forms: one question per screen, polite Japanese messages (English too)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hakobou.lib.kana import is_katakana_name, normalize_kana
+from hakobou.lib.wareki import InvalidDate, parse_birth_date
+from residents.models import Area, RegistryPerson
+
+ERA_CHOICES = [
+    ("令和", _("令和")),
+    ("平成", _("平成")),
+    ("昭和", _("昭和")),
+    ("大正", _("大正")),
+    ("西暦", _("西暦")),
+]
+MONTH_CHOICES = [("", "--")] + [(str(m), str(m)) for m in range(1, 13)]
+DAY_CHOICES = [("", "--")] + [(str(d), str(d)) for d in range(1, 32)]
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("利用目的に同意します"),
+        error_messages={"required": _("ご利用には、利用目的への同意が必要です。")},
+    )
+
+
+class KanaField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("label", _("フリガナ"))
+        kwargs.setdefault("error_messages", {"required": _("フリガナを入力してください。")})
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not is_katakana_name(value):
+            raise forms.ValidationError(
+                _("フリガナはカタカナまたはひらがなで入力してください（例：ハコダテ タロウ）。")
+            )
+        return value
+
+
+class KanaForm(forms.Form):
+    kana = KanaField(widget=forms.TextInput(attrs={"autocomplete": "off", "lang": "ja"}))
+
+
+class BirthDateForm(forms.Form):
+    """Era + year, month, day: easier for older people than a calendar picker."""
+
+    era = forms.ChoiceField(label=_("元号"), choices=ERA_CHOICES, initial="昭和")
+    year = forms.IntegerField(
+        label=_("年"),
+        min_value=1,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        error_messages={"required": _("年を入力してください。")},
+    )
+    month = forms.TypedChoiceField(
+        label=_("月"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        error_messages={"required": _("月を選んでください。")},
+    )
+    day = forms.TypedChoiceField(
+        label=_("日"),
+        choices=DAY_CHOICES,
+        coerce=int,
+        error_messages={"required": _("日を選んでください。")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        era, year, month, day = data["era"], data["year"], data["month"], data["day"]
+        text = f"{year}-{month}-{day}" if era == "西暦" else f"{era}{year}年{month}月{day}日"
+        try:
+            data["birth_date"] = parse_birth_date(text)
+        except InvalidDate as exc:
+            reason = str(exc)
+            if "future" in reason:
+                message = _("未来の日付は入力できません。")
+            elif "outside" in reason:
+                message = _("その元号にその日付はありません。元号と年をご確認ください。")
+            else:
+                message = _("その日付はありません。年・月・日をご確認ください。")
+            raise forms.ValidationError(message) from None
+        return data
+
+    @classmethod
+    def initial_for(cls, value: datetime.date | None) -> dict:
+        if value is None:
+            return {}
+        from hakobou.lib.wareki import to_wareki
+
+        era, era_year = to_wareki(value)
+        return {"era": era.name, "year": era_year, "month": value.month, "day": value.day}
+
+
+class NarrowForm(forms.Form):
+    """Several people share the kana and birth date: one more factor."""
+
+    house_number = forms.CharField(
+        label=_("お住まいの番地（番の数字）"),
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("例：「谷地頭町12番5号」なら 12"),
+    )
+    sex = forms.ChoiceField(
+        label=_("性別"),
+        required=False,
+        choices=[("", _("答えない")), *list(RegistryPerson.Sex.choices[:2])],
+        widget=forms.RadioSelect,
+    )
+
+    def clean_house_number(self):
+        value = self.cleaned_data["house_number"].strip()
+        value = value.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if value and not value.isdigit():
+            raise forms.ValidationError(_("番地は数字で入力してください。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("house_number") and not data.get("sex"):
+            raise forms.ValidationError(_("番地か性別のどちらかを答えてください。"))
+        return data
+
+
+PHONE_PATTERN = re.compile(r"^[0-9０-９\-－ー()（） ]{10,15}$")
+
+
+def clean_phone(value: str) -> str:
+    value = value.strip()
+    if value and not PHONE_PATTERN.match(value):
+        raise forms.ValidationError(
+            _("電話番号は数字とハイフンで入力してください（例：0138-00-0000）。")
+        )
+    return value.translate(str.maketrans("０１２３４５６７８９－ー（）", "0123456789--()"))
+
+
+class ManualEntryForm(BirthDateForm):
+    """Not in the registry: typed in full, kept as an unverified resident."""
+
+    name = forms.CharField(
+        label=_("お名前"),
+        max_length=60,
+        error_messages={"required": _("お名前を入力してください。")},
+    )
+    name_kana = KanaField()
+    address = forms.CharField(
+        label=_("今のお住まい・滞在先"),
+        max_length=200,
+        error_messages={"required": _("お住まいまたは滞在先を入力してください。")},
+        help_text=_("旅行中の方はホテル名などでもかまいません。"),
+    )
+    phone = forms.CharField(label=_("電話番号（任意）"), max_length=20, required=False)
+    area = forms.ModelChoiceField(
+        label=_("町会（わかれば）"), queryset=Area.objects.all(), required=False
+    )
+
+    field_order = ["name", "name_kana", "era", "year", "month", "day", "address", "phone", "area"]
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas is not None:
+            self.fields["area"].queryset = areas
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_name_kana(self):
+        # Stored as katakana so staff see one spelling.
+        return normalize_kana(self.cleaned_data["name_kana"])
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("電話番号"), max_length=20, required=False)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class RecoveryForm(forms.Form):
+    code = forms.CharField(
+        label=_("復旧コード"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": _("復旧コードを入力してください。")},
+    )
