@@ -76,7 +76,7 @@ class BirthDateForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if any(name in self.errors for name in ("era", "year", "month", "day")):
             return data
         era, year, month, day = data["era"], data["year"], data["month"], data["day"]
         text = f"{year}-{month}-{day}" if era == "西暦" else f"{era}{year}年{month}月{day}日"

@@ -42,6 +42,12 @@ from residents.selectors import areas_visible_to, linked_residents, pending_requ
 RESIDENT, HELPER = "resident", "helper"
 Relation = ResidentLink.Relation
 
+
+def _posted(request: HttpRequest):
+    """Form data only for a POST (an empty POST must still be validated, and fail)."""
+    return request.POST if request.method == "POST" else None
+
+
 # --- Identity ----------------------------------------------------------------------
 
 
@@ -136,7 +142,7 @@ def recovery_code(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def recover(request: HttpRequest) -> HttpResponse:
-    form = RecoveryForm(request.POST or None)
+    form = RecoveryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         actor = Actor(ip_address=request.META.get("REMOTE_ADDR"))
         # Recovery codes are long random values; still, a flood of guesses is refused.
@@ -188,7 +194,7 @@ def _own_resident(request: HttpRequest, pk: int) -> Resident:
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _own_resident(request, pk)
     if resident.is_verified:
-        form = PhoneForm(request.POST or None, initial={"phone": resident.phone})
+        form = PhoneForm(_posted(request), initial={"phone": resident.phone})
     else:
         initial = {
             "name": resident.name,
@@ -198,7 +204,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": resident.area_id,
             **BirthDateForm.initial_for(resident.birth_date),
         }
-        form = ManualEntryForm(request.POST or None, initial=initial)
+        form = ManualEntryForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k in _editable(resident)}
         if not resident.is_verified:
@@ -307,7 +313,7 @@ def register_start(request: HttpRequest, flow: str) -> HttpResponse:
 @registration_view
 def register_consent(request: HttpRequest, flow: str) -> HttpResponse:
     state = WizardState(request, flow)
-    form = ConsentForm(request.POST or None)
+    form = ConsentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         registration.account_consent(account=current_account(request))
         return redirect(_url(flow, "kana"))
@@ -320,7 +326,7 @@ def register_kana(request: HttpRequest, flow: str) -> HttpResponse:
     state = WizardState(request, flow)
     if not state.get("relation"):
         return redirect(_url(flow, "start"))
-    form = KanaForm(request.POST or None, initial={"kana": state.secret("kana")})
+    form = KanaForm(_posted(request), initial={"kana": state.secret("kana")})
     if request.method == "POST" and form.is_valid():
         state.set_secret("kana", form.cleaned_data["kana"])
         state.set(step="birth")
@@ -336,7 +342,7 @@ def register_birth(request: HttpRequest, flow: str) -> HttpResponse:
     if not kana:
         return redirect(_url(flow, "kana"))
     form = BirthDateForm(
-        request.POST or None, initial=BirthDateForm.initial_for(state.secret_date("birth_date"))
+        _posted(request), initial=BirthDateForm.initial_for(state.secret_date("birth_date"))
     )
     if request.method == "POST" and form.is_valid():
         birth_date = form.cleaned_data["birth_date"]
@@ -381,7 +387,7 @@ def register_narrow(request: HttpRequest, flow: str) -> HttpResponse:
     state = WizardState(request, flow)
     if state.get("result") != MatchResult.SEVERAL:
         return redirect(_url(flow, "result"))
-    form = NarrowForm(request.POST or None)
+    form = NarrowForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         outcome = registration.registry_match_narrow(
             actor=_actor(request, flow),
@@ -437,7 +443,7 @@ def register_manual(request: HttpRequest, flow: str) -> HttpResponse:
         "name_kana": state.secret("kana"),
         **BirthDateForm.initial_for(state.secret_date("birth_date")),
     }
-    form = ManualEntryForm(request.POST or None, initial=initial, areas=areas)
+    form = ManualEntryForm(_posted(request), initial=initial, areas=areas)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

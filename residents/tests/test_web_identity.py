@@ -1,0 +1,28 @@
+from django.test import TestCase
+
+from residents.models import Account
+
+
+class WebIdentityTestCase(TestCase):
+    def test_a_resident_without_line_gets_a_recovery_code_once(self):
+        response = self.client.post("/my/web/")
+        self.assertRedirects(response, "/my/web/code/", fetch_redirect_response=False)
+        page = self.client.get("/my/web/code/")
+        code = page.context["code"]
+        self.assertRegex(code, r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
+        self.assertRedirects(self.client.get("/my/web/code/"), "/my/")
+        account = Account.objects.get()
+        self.assertIsNone(account.line_user_id)
+        self.assertNotIn(code.replace("-", ""), account.recovery_code_hash)
+
+    def test_the_recovery_code_signs_in_from_another_browser(self):
+        self.client.post("/my/web/")
+        code = self.client.get("/my/web/code/").context["code"]
+        other = self.client_class()
+        response = other.post("/my/recover/", {"code": code.lower().replace("-", " ")})
+        self.assertRedirects(response, "/my/")
+
+    def test_a_wrong_code_is_refused_politely(self):
+        response = self.client.post("/my/recover/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+        self.assertContains(response, "復旧コードが違います")
+        self.assertContains(self.client.post("/my/recover/", {"code": ""}), "入力してください")
