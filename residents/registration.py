@@ -75,12 +75,6 @@ def account_create_web() -> tuple[Account, str]:
     return account, "-".join(code[i : i + 4] for i in range(0, 16, 4))
 
 
-def account_from_recovery_code(*, code: str) -> Account | None:
-    if not code or len(re.sub(r"[^A-Za-z0-9]", "", code)) != 16:
-        return None
-    return Account.objects.filter(recovery_code_hash=_recovery_hash(code)).first()
-
-
 def account_consent(*, account: Account) -> Account:
     if account.consented_at is None:
         account.consented_at = timezone.now()
@@ -196,6 +190,23 @@ def registry_match_narrow(
     if sex:
         people = [p for p in people if p.sex == sex]
     return _outcome(actor, people)
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def account_recover(*, actor: Actor, code: str) -> Account | None:
+    """Sign back in with a recovery code. Codes are 80-bit random values; a flood of
+    guesses from one address is refused all the same, and failures are audited."""
+    if match_is_locked(actor):
+        raise TooManyAttempts
+    account = None
+    if code and len(re.sub(r"[^A-Za-z0-9]", "", code)) == 16:
+        account = Account.objects.filter(recovery_code_hash=_recovery_hash(code)).first()
+    if account is None:
+        _audit(actor, MatchResult.NONE)
+    return account
 
 
 # --- What a person sees before confirming --------------------------------------------

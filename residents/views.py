@@ -145,15 +145,14 @@ def recover(request: HttpRequest) -> HttpResponse:
     form = RecoveryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         actor = Actor(ip_address=request.META.get("REMOTE_ADDR"))
-        # Recovery codes are long random values; still, a flood of guesses is refused.
-        if registration.match_is_locked(actor):
+        try:
+            account = registration.account_recover(actor=actor, code=form.cleaned_data["code"])
+        except registration.TooManyAttempts:
             form.add_error(None, _("試行回数が多すぎます。しばらく時間をおいてお試しください。"))
         else:
-            account = registration.account_from_recovery_code(code=form.cleaned_data["code"])
             if account is not None:
                 sign_in(request, account)
                 return redirect("residents:home")
-            registration._audit(actor, MatchResult.NONE)
             form.add_error("code", _("復旧コードが違います。書き留めたコードをご確認ください。"))
     return render(request, "residents/recover.html", {"form": form})
 

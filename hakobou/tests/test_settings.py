@@ -61,3 +61,18 @@ class ProductionSettingsTestCase(SimpleTestCase):
         result = self.check(DATABASE_URL="mysql://root@127.0.0.1/hakobou")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DATABASE_URL must be a postgres:// or sqlite:// URL", result.stderr)
+
+    def test_it_refuses_to_start_without_resident_data_keys(self):
+        result = self.check(drop=("RESIDENT_DATA_KEY",))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("RESIDENT_DATA_KEY is not set", result.stderr)
+
+    def test_it_refuses_a_malformed_resident_key(self):
+        result = self.check(RESIDENT_INDEX_KEY="too-short")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("RESIDENT_INDEX_KEY: key 1 must be 32 random bytes", result.stderr)
+
+    def test_it_refuses_the_same_key_for_data_and_index(self):
+        result = self.check(RESIDENT_INDEX_KEY=PRODUCTION_ENV["RESIDENT_DATA_KEY"])
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("must be different keys", result.stderr)

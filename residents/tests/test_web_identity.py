@@ -26,3 +26,13 @@ class WebIdentityTestCase(TestCase):
         response = self.client.post("/my/recover/", {"code": "AAAA-BBBB-CCCC-DDDD"})
         self.assertContains(response, "復旧コードが違います")
         self.assertContains(self.client.post("/my/recover/", {"code": ""}), "入力してください")
+
+    def test_a_flood_of_wrong_codes_from_one_address_is_refused(self):
+        with self.settings(REGISTRY_MATCH_MAX_FAILURES=3):
+            for _ in range(3):
+                self.client.post("/my/recover/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+            self.client.post("/my/web/")
+            code = self.client.get("/my/web/code/").context["code"]
+            other = self.client_class()
+            response = other.post("/my/recover/", {"code": code})
+        self.assertContains(response, "試行回数が多すぎます")
