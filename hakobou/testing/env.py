@@ -13,6 +13,8 @@ os.environ["LINE_MODE"] = "simulator"
 # Fixed test-only keys: tests never touch a developer's var/dev-keys.json.
 os.environ.setdefault("RESIDENT_DATA_KEY", "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA=")
 os.environ.setdefault("RESIDENT_INDEX_KEY", "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA=")
+# Tasks run in the test process (tests of the broker path switch this off themselves).
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 # A shared Redis must not mix test keys with a running instance's.
 os.environ.setdefault("CACHE_KEY_PREFIX", f"hakobou-test-{os.getpid()}")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by

@@ -1,0 +1,93 @@
+"""Re-encryption of residents' personal data after a key change (see hakobou/lib/crypto.py).
+
+An operator puts a new key first in RESIDENT_DATA_KEY / RESIDENT_INDEX_KEY ("new,old"),
+restarts, and runs ``manage.py rotate_resident_keys``. Every row still under an old key
+is rewritten under the new one; the old key can be removed from the settings after that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models.functions import Cast
+
+from hakobou.lib.crypto import resident_cipher
+from residents.blind_index import match_index
+from residents.fields import EncryptedTextField
+from residents.models import RegistryPerson, Resident
+
+BATCH_SIZE = 1_000
+
+
+@dataclass
+class RotationCount:
+    model: str
+    checked: int = 0
+    rewritten: int = 0
+
+
+def resident_keys_rotate(
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_batch: Callable[[RotationCount], None] | None = None,
+) -> list[RotationCount]:
+    """Rewrite every encrypted value (and registry match index) not under the current key.
+
+    Idempotent: a second run finds nothing to rewrite. Each batch is one transaction and
+    locks its rows, so an import running at the same time is not overwritten with
+    stale values.
+    """
+    return [
+        _rotate(model, batch_size=batch_size, on_batch=on_batch)
+        for model in (RegistryPerson, Resident)
+    ]
+
+
+def _rotate(
+    model: type[models.Model],
+    *,
+    batch_size: int,
+    on_batch: Callable[[RotationCount], None] | None,
+) -> RotationCount:
+    cipher = resident_cipher()
+    encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    has_index = model is RegistryPerson
+    update_fields = [f.name for f in encrypted] + (["match_index"] if has_index else [])
+    # The stored text itself, next to the decrypted value the field gives: it names the
+    # key it was written with.
+    raw = {f"raw_{f.name}": Cast(f.name, output_field=models.TextField()) for f in encrypted}
+    count = RotationCount(model=model._meta.label)
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .annotate(**raw)[:batch_size]
+            )
+            if not rows:
+                break
+            stale = []
+            for row in rows:
+                outdated = any(
+                    value and not cipher.is_current(value)
+                    for value in (getattr(row, name) for name in raw)
+                )
+                if has_index:
+                    index = match_index(row.name_kana, row.birth_date)
+                    outdated = outdated or row.match_index != index
+                    row.match_index = index
+                if outdated:
+                    stale.append(row)
+            if stale:
+                # Saving re-encrypts every listed field under the current key.
+                model.objects.bulk_update(stale, update_fields)
+        last_pk = rows[-1].pk
+        count.checked += len(rows)
+        count.rewritten += len(stale)
+        if on_batch is not None:
+            on_batch(count)
+    return count
