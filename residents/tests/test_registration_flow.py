@@ -163,3 +163,16 @@ class RegistrationFlowTestCase(ResidentClientMixin, TestCase):
         response = self.client.get("/my/register/?for=self")
         self.assertRedirects(response, "/my/")
         self.assertEqual(Account.objects.count(), 1)
+
+
+class EnglishRegistrationTestCase(ResidentClientMixin, TestCase):
+    def test_the_wizard_speaks_english_to_english_browsers(self):
+        self.sign_in_as_line_user()
+        self.client.get("/my/register/")
+        page = self.client.get("/my/register/consent/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(page, "Step 1 of 4")
+        self.client.post("/my/register/consent/", {"agree": "on"})
+        response = self.client.post(
+            "/my/register/kana/", {"kana": "山田"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        self.assertContains(response, "Please write the furigana in katakana or hiragana")
