@@ -234,6 +234,7 @@ def load_registry(rows: int, sample: int) -> list[tuple[str, str, datetime.date]
 
     from hakobou.lib import synthetic_registry
     from residents.blind_index import match_index
+    from residents.importer import ROW_FIELDS
     from residents.models import Area, RegistryPerson
 
     empty_tables()
@@ -247,21 +248,7 @@ def load_registry(rows: int, sample: int) -> list[tuple[str, str, datetime.date]
     chosen = set(random.Random(7).sample(range(rows), min(sample, rows)))  # noqa: S311
     picked: list[tuple[str, str, datetime.date]] = []
     now = timezone.now()
-    columns = [
-        "resident_number",
-        "name",
-        "name_kana",
-        "birth_date",
-        "sex",
-        "postcode",
-        "address",
-        "household_number",
-        "area_id",
-        "needs_support",
-        "match_index",
-        "is_active",
-        "updated_at",
-    ]
+    columns = [*ROW_FIELDS, "is_active", "updated_at"]
 
     def encrypted_rows():
         generated = synthetic_registry.generate(rows, towns=towns(), seed=1500)

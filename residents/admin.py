@@ -25,6 +25,19 @@ from residents.models import (
 from residents.registration import takeover_decide
 
 
+class ReadOnlyAdminMixin:
+    """Records written only by an import or an audit: staff look, nobody edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kana", "center_lat", "center_lng")
@@ -49,7 +62,7 @@ class ResponderUserAdmin(UserAdmin):
 
 
 @admin.register(RegistryPerson)
-class RegistryPersonAdmin(admin.ModelAdmin):
+class RegistryPersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The imported registry, read-only: it changes only by importing a new extract."""
 
     list_display = (
@@ -72,15 +85,6 @@ class RegistryPersonAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("last_import", "updated_at")
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class RegistryUploadForm(forms.Form):
@@ -302,7 +306,7 @@ class TakeoverRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchAttempt)
-class MatchAttemptAdmin(admin.ModelAdmin):
+class MatchAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit of registry match attempts (never what was typed)."""
 
     list_display = ("created_at", "result", "account", "user", "ip_address")
@@ -310,12 +314,3 @@ class MatchAttemptAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("account", "user")
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

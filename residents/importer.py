@@ -64,7 +64,7 @@ COLUMNS: dict[str, str] = {
 }
 
 # What _person() returns for a good row, in this order (model attribute names).
-_ROW = (
+ROW_FIELDS = (
     "resident_number",
     "name",
     "name_kana",
@@ -83,7 +83,7 @@ _MARKS = ("is_active", "last_import_id", "updated_at")
 # What an upsert of a known 宛名番号 rewrites: everything (field names, for bulk_create).
 UPSERT_FIELDS = [
     RegistryPerson._meta.get_field(name).name
-    for name in (*_ROW, *_MARKS)
+    for name in (*ROW_FIELDS, *_MARKS)
     if name != "resident_number"
 ]
 
@@ -382,7 +382,7 @@ class _RegistryImport:
         if needs_support is None:
             raise _RowError(_bad_code(_("避難行動要支援者"), flag_text))
 
-        return (  # in _ROW order
+        return (  # in ROW_FIELDS order
             number,
             name,
             kana,
@@ -460,7 +460,9 @@ def _upsert(people: list[tuple], *, run: ImportRun) -> None:
         return
     RegistryPerson.objects.bulk_create(
         [
-            RegistryPerson(**dict(zip(_ROW, person, strict=True)), is_active=True, last_import=run)
+            RegistryPerson(
+                **dict(zip(ROW_FIELDS, person, strict=True)), is_active=True, last_import=run
+            )
             for person in people
         ],
         update_conflicts=True,
@@ -478,7 +480,7 @@ def _upsert_by_copy(people: list[tuple], *, run: ImportRun) -> None:
     encrypted by the model fields.
     """
     meta = RegistryPerson._meta
-    fields = [meta.get_field(name) for name in (*_ROW, *_MARKS)]
+    fields = [meta.get_field(name) for name in (*ROW_FIELDS, *_MARKS)]
     encrypted = [
         (position, field.get_prep_value)
         for position, field in enumerate(fields)
