@@ -5,6 +5,7 @@ as production and refuses to start without a real SECRET_KEY, ALLOWED_HOSTS and
 LINE credentials, so no development default can reach a city's server.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -160,7 +161,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tokyo"
-CELERY_BEAT_SCHEDULE: dict = {}
+# The outbox sweep re-queues what a broker or worker outage left behind.
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
+}
+# Publishing must fail fast when the broker is down: the outbox row is already
+# committed and the sweep sends it later.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 if REDIS_URL:
     CACHES = {
@@ -283,13 +291,24 @@ if LINE_MODE == "simulator":
     # The simulator's own channel: no real LINE id is needed for a drill.
     LINE_LOGIN_CHANNEL_ID = LINE_LOGIN_CHANNEL_ID or "1000000000"
     LIFF_ID = LIFF_ID or "1000000000-Drill000"
+    # Simulator-only secrets, derived so that the web process and the simulator agree.
+    _simulator_seed = hashlib.sha256(f"line-simulator:{SECRET_KEY}".encode()).hexdigest()
+    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or _simulator_seed[:32]
+    LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or f"simulator-{_simulator_seed[32:]}"
 # Where the LINE simulator answers (`make run` starts it as its own small server, so
 # a web process never waits on itself).
 LINE_SIMULATOR_URL = env.str(
     "LINE_SIMULATOR_URL", default="http://127.0.0.1:8001/line-sim", pattern=r"https?://\S+"
 ).rstrip("/")
 LINE_API_URL = LINE_SIMULATOR_URL if LINE_MODE == "simulator" else "https://api.line.me"
-LINE_API_TIMEOUT_SECONDS = env.float("LINE_API_TIMEOUT_SECONDS", default=5.0, minimum=0.5)
+LINE_API_TIMEOUT_SECONDS = env.float("LINE_API_TIMEOUT_SECONDS", default=5.0, minimum=0.1)
+# Where the simulator delivers webhook events (the web app's /line/webhook).
+LINE_WEBHOOK_URL = env.str(
+    "LINE_WEBHOOK_URL", default="http://127.0.0.1:8000/line/webhook", pattern=r"https?://\S+"
+)
+# Outbox delivery: retries of 5xx / timeouts / 429 before a chunk is given up.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8, minimum=1)
+OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=2.0, minimum=0.0)
 
 # --- API ---------------------------------------------------------------------------
 

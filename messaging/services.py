@@ -1,1 +1,229 @@
-"""Messaging — services. Filled in by the issue that builds this domain."""
+"""The outbox: messages are written in the domain's transaction and delivered after
+commit, each LINE request exactly once.
+
+Exactly once rests on two things. Each chunk (one LINE request) gets a retry key when
+it is written, and every attempt sends that same key, so LINE accepts a request at
+most once and answers a repeat with 409, which we count as sent. And a chunk is
+claimed with a conditional UPDATE before it is sent, so two workers (a re-run task,
+the sweep) never send it at the same moment.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from messaging import line
+from messaging.models import OutboxChunk, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# A chunk claimed longer ago than this belongs to a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=5)
+MAX_BACKOFF_SECONDS = 600
+
+
+def outbox_enqueue(
+    *,
+    user_ids: Sequence[str] | None,
+    messages: list[dict],
+    purpose: str = "",
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Queue messages for LINE users (``None``: a broadcast to every friend).
+
+    Call it inside the domain service's transaction: the message is sent only if
+    that transaction commits. With ``dedupe_key`` a second call for the same domain
+    event returns the first message instead of sending again.
+    """
+    if not 1 <= len(messages) <= line.MAX_MESSAGES_PER_REQUEST:
+        raise ValueError("a message carries 1 to 5 LINE messages")
+    if dedupe_key is not None:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    recipients = list(dict.fromkeys(user_ids)) if user_ids is not None else None
+    if recipients is None:
+        kind, groups = OutboxMessage.Kind.BROADCAST, [[]]
+    elif len(recipients) == 1:
+        kind, groups = OutboxMessage.Kind.PUSH, [recipients]
+    else:
+        size = line.MULTICAST_MAX_RECIPIENTS
+        kind = OutboxMessage.Kind.MULTICAST
+        groups = [recipients[i : i + size] for i in range(0, len(recipients), size)]
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                kind=kind,
+                messages=messages,
+                purpose=purpose,
+                dedupe_key=dedupe_key,
+                recipients=len(recipients) if recipients is not None else 0,
+            )
+            OutboxChunk.objects.bulk_create(
+                [
+                    OutboxChunk(message=message, user_ids=group, retry_key=uuid.uuid4())
+                    for group in groups
+                    if group or kind == OutboxMessage.Kind.BROADCAST
+                ],
+                batch_size=500,
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _dispatch(message.pk))
+    return message
+
+
+def _dispatch(message_id: int) -> None:
+    from messaging.tasks import outbox_deliver_task
+
+    try:
+        outbox_deliver_task.delay(message_id)
+    except Exception:  # the broker is down: the row is committed, the sweep sends it later
+        logger.warning("outbox: could not queue message %s; the sweep will", message_id)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # "sent", "failed", "retry", "skipped" (not due or claimed elsewhere)
+    retry_in: float | None = None
+
+
+def due_chunk_ids(*, message_id: int | None = None, now=None) -> list[int]:
+    now = now or timezone.now()
+    due = OutboxChunk.objects.filter(status=OutboxChunk.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    if message_id is not None:
+        due = due.filter(message_id=message_id)
+    return list(due.order_by("pk").values_list("pk", flat=True))
+
+
+def _backoff(attempts: int, *, rate_limited: bool) -> float:
+    base = settings.OUTBOX_BACKOFF_BASE_SECONDS * (4 if rate_limited else 1)
+    delay = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    return delay * random.uniform(0.5, 1.5)  # noqa: S311 - jitter spreads retries out
+
+
+def _without_blocked(user_ids: list[str]) -> tuple[list[str], int]:
+    from residents.models import Account
+
+    blocked = set(
+        Account.objects.filter(line_user_id__in=user_ids, blocked_at__isnull=False).values_list(
+            "line_user_id", flat=True
+        )
+    )
+    return [u for u in user_ids if u not in blocked], len(blocked)
+
+
+def outbox_chunk_send(*, chunk_id: int, now=None) -> SendOutcome:
+    """One attempt at one LINE request."""
+    now = now or timezone.now()
+    claimed = (
+        OutboxChunk.objects.filter(pk=chunk_id, status=OutboxChunk.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=OutboxChunk.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return SendOutcome("skipped")
+    chunk = OutboxChunk.objects.select_related("message").get(pk=chunk_id)
+    message = chunk.message
+    recipients, skipped = _without_blocked(chunk.user_ids)
+    try:
+        if message.kind == OutboxMessage.Kind.BROADCAST:
+            line.broadcast(message.messages, retry_key=str(chunk.retry_key))
+        elif not recipients:
+            pass  # everyone in this chunk blocked the account
+        elif message.kind == OutboxMessage.Kind.PUSH:
+            line.push(recipients[0], message.messages, retry_key=str(chunk.retry_key))
+        else:
+            line.multicast(recipients, message.messages, retry_key=str(chunk.retry_key))
+    except line.LineRejected as exc:
+        _finish(chunk, OutboxChunk.Status.FAILED, status_code=exc.status, error=str(exc))
+        outcome = SendOutcome("failed")
+    except line.LineUnavailable as exc:
+        rate_limited = isinstance(exc, line.LineRateLimited)
+        code = 429 if rate_limited else None
+        if chunk.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            _finish(chunk, OutboxChunk.Status.FAILED, status_code=code, error=str(exc))
+            outcome = SendOutcome("failed")
+        else:
+            delay = _backoff(chunk.attempts, rate_limited=rate_limited)
+            OutboxChunk.objects.filter(pk=chunk.pk).update(
+                status=OutboxChunk.Status.PENDING,
+                next_attempt_at=now + timedelta(seconds=delay),
+                last_status=code,
+                last_error=str(exc)[:1000],
+            )
+            outcome = SendOutcome("retry", retry_in=delay)
+    else:
+        _finish(
+            chunk,
+            OutboxChunk.Status.SENT,
+            delivered=len(recipients) if message.kind != OutboxMessage.Kind.BROADCAST else 0,
+            skipped=skipped,
+            status_code=200,
+        )
+        outcome = SendOutcome("sent")
+    outbox_message_refresh(message_id=message.pk)
+    return outcome
+
+
+def _finish(chunk, status, *, status_code=None, error="", delivered=0, skipped=0) -> None:
+    OutboxChunk.objects.filter(pk=chunk.pk).update(
+        status=status,
+        last_status=status_code,
+        last_error=error[:1000],
+        delivered=delivered,
+        skipped_blocked=skipped,
+        sent_at=timezone.now() if status == OutboxChunk.Status.SENT else None,
+    )
+
+
+def outbox_message_refresh(*, message_id: int) -> None:
+    """Recompute a message's status and counts from its chunks."""
+    stats = OutboxChunk.objects.filter(message_id=message_id).aggregate(
+        open=Count("pk", filter=Q(status__in=["pending", "sending"])),
+        sent=Count("pk", filter=Q(status="sent")),
+        failed=Count("pk", filter=Q(status="failed")),
+        delivered=Sum("delivered"),
+        skipped=Sum("skipped_blocked"),
+    )
+    if stats["open"]:
+        status = OutboxMessage.Status.PENDING
+    elif not stats["failed"]:
+        status = OutboxMessage.Status.SENT
+    elif stats["sent"]:
+        status = OutboxMessage.Status.PARTIAL
+    else:
+        status = OutboxMessage.Status.FAILED
+    OutboxMessage.objects.filter(pk=message_id).update(
+        status=status,
+        delivered=stats["delivered"] or 0,
+        skipped_blocked=stats["skipped"] or 0,
+        finished_at=None if status == OutboxMessage.Status.PENDING else timezone.now(),
+    )
+
+
+def outbox_sweep(*, now=None) -> list[int]:
+    """Chunks to (re)send: due pending ones, and ones a dead worker left "sending".
+
+    Re-sending a stale claim is safe: its retry key makes LINE answer 409 if the
+    first attempt got through.
+    """
+    now = now or timezone.now()
+    OutboxChunk.objects.filter(
+        status=OutboxChunk.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=OutboxChunk.Status.PENDING, next_attempt_at=None)
+    return due_chunk_ids(now=now)

@@ -8,15 +8,24 @@ HTTP through messaging/line.py, exactly as it reaches real LINE.
 from __future__ import annotations
 
 import hashlib
+import json
+import random
+import re
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hakobou.lib import jwt
-from messaging.models import SimulatedUser
+from messaging.models import (
+    SimulatedMessage,
+    SimulatedRequest,
+    SimulatedUser,
+    SimulatorConfig,
+)
 
 ISSUER = "https://access.line.me"
 ID_TOKEN_LIFETIME_SECONDS = 3600
@@ -85,3 +94,244 @@ def id_token_verify(*, id_token: str | None, client_id: str | None) -> VerifyOut
     if claims.get("iss") != ISSUER:
         return _error("Invalid IdToken Issuer.")
     return VerifyOutcome(200, claims)
+
+
+# --- Messaging API ---------------------------------------------------------------------
+
+
+USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+RETRY_KEY_TTL_SECONDS = 24 * 3600
+_random = random.Random()  # noqa: S311 - fault injection, not security
+
+
+@dataclass(frozen=True)
+class ApiOutcome:
+    status: int
+    body: dict
+    delay_after: float = 0.0  # seconds to wait before answering (a simulated timeout)
+
+
+def config() -> SimulatorConfig:
+    return SimulatorConfig.objects.order_by("pk").first() or SimulatorConfig()
+
+
+def config_update(**values) -> SimulatorConfig:
+    current = SimulatorConfig.objects.order_by("pk").first() or SimulatorConfig()
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+    return current
+
+
+def _bad_request(message: str) -> ApiOutcome:
+    return ApiOutcome(400, {"message": message})
+
+
+def _fault(cfg: SimulatorConfig) -> str | None:
+    roll = _random.random()
+    for name, share in (
+        ("429", cfg.share_429),
+        ("500", cfg.share_500),
+        ("timeout", cfg.share_timeout),
+    ):
+        if roll < share:
+            return name
+        roll -= share
+    return None
+
+
+def api_send(
+    *, endpoint: str, body: dict, retry_key: str | None, authorization: str | None
+) -> ApiOutcome:
+    """push / multicast / broadcast / reply, answered as LINE answers them."""
+    if authorization != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
+        return ApiOutcome(401, {"message": "Authentication failed."})
+    cfg = config()
+    if cfg.latency_ms:
+        time.sleep(cfg.latency_ms / 1000)
+    fault = _fault(cfg)
+    if fault == "429":
+        return ApiOutcome(429, {"message": "Too Many Requests"})
+    if fault == "500":
+        return ApiOutcome(500, {"message": "Internal Server Error"})
+
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+        return _bad_request("Size must be between 1 and 5")
+    if endpoint == "push":
+        recipients = [body.get("to")]
+    elif endpoint == "multicast":
+        recipients = body.get("to")
+        if not isinstance(recipients, list) or not 1 <= len(recipients) <= 500:
+            return _bad_request("Size must be between 1 and 500")
+    elif endpoint == "reply":
+        claims = _reply_token_claims(body.get("replyToken"))
+        if claims is None:
+            return _bad_request("Invalid reply token")
+        recipients = [claims["sub"]]
+    else:
+        recipients = None  # broadcast: every friend
+    if recipients is not None and not all(
+        isinstance(u, str) and USER_ID.match(u) for u in recipients
+    ):
+        return _bad_request("The property, 'to', in the request body is invalid")
+    if retry_key is not None:
+        try:
+            uuid.UUID(retry_key)
+        except ValueError:
+            return _bad_request("The retry key is invalid")
+
+    request_id = str(uuid.uuid4())
+    try:
+        with transaction.atomic():
+            if retry_key is not None:
+                _forget_expired_retry_keys()
+                SimulatedRequest.objects.create(
+                    retry_key=retry_key, endpoint=endpoint, request_id=request_id
+                )
+            delivered = _deliver(recipients, messages, endpoint, retry_key or "")
+    except IntegrityError:
+        return ApiOutcome(
+            409,
+            {"message": "The retry key is already accepted", "sentMessages": []},
+        )
+    body = {"sentMessages": [{"id": str(uuid.uuid4().int)[:18]} for _ in messages]}
+    body["x-line-request-id"] = request_id
+    body["delivered"] = delivered
+    delay = cfg.timeout_delay_ms / 1000 if fault == "timeout" else 0.0
+    return ApiOutcome(200, body, delay_after=delay)
+
+
+def _forget_expired_retry_keys() -> None:
+    cutoff = time.time() - RETRY_KEY_TTL_SECONDS
+    from datetime import UTC, datetime
+
+    SimulatedRequest.objects.filter(created_at__lt=datetime.fromtimestamp(cutoff, UTC)).delete()
+
+
+def _deliver(
+    recipients: list[str] | None, messages: list[dict], endpoint: str, retry_key: str
+) -> int:
+    users = SimulatedUser.objects.filter(is_friend=True)
+    if recipients is not None:
+        users = users.filter(user_id__in=recipients)
+    # Blocked or unknown users are skipped silently, as LINE does.
+    rows = [
+        SimulatedMessage(user_id=pk, message=message, endpoint=endpoint, retry_key=retry_key)
+        for pk in users.values_list("pk", flat=True)
+        for message in messages
+    ]
+    SimulatedMessage.objects.bulk_create(rows, batch_size=1000)
+    return len(rows) // len(messages)
+
+
+def api_profile(*, user_id: str, authorization: str | None) -> ApiOutcome:
+    if authorization != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
+        return ApiOutcome(401, {"message": "Authentication failed."})
+    user = SimulatedUser.objects.filter(user_id=user_id, is_friend=True).first()
+    if user is None:
+        return ApiOutcome(404, {"message": "Not found"})
+    return ApiOutcome(
+        200, {"userId": user.user_id, "displayName": user.display_name, "language": user.language}
+    )
+
+
+# --- Webhook events sent to the portal ----------------------------------------------------
+
+REPLY_TOKEN_LIFETIME_SECONDS = 60
+
+
+def _reply_token(user: SimulatedUser) -> str:
+    return jwt.encode(
+        {"sub": user.user_id, "exp": int(time.time()) + REPLY_TOKEN_LIFETIME_SECONDS},
+        _signing_key(),
+    )
+
+
+def _reply_token_claims(token: object) -> dict | None:
+    if not isinstance(token, str):
+        return None
+    try:
+        claims = jwt.decode(token, _signing_key())
+    except jwt.InvalidToken:
+        return None
+    return claims if claims.get("exp", 0) > time.time() else None
+
+
+def webhook_body(user: SimulatedUser, event: dict) -> str:
+    """A webhook request body carrying one event from this user, as LINE sends it."""
+    event = {
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": user.user_id},
+        "webhookEventId": "01" + uuid.uuid4().hex[:24].upper(),
+        "deliveryContext": {"isRedelivery": False},
+        **event,
+    }
+    if event["type"] in {"message", "postback", "follow"}:
+        event["replyToken"] = _reply_token(user)
+    return json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False)
+
+
+def webhook_signature(body: str) -> str:
+    import base64
+    import hmac
+
+    digest = hmac.new(settings.LINE_CHANNEL_SECRET.encode(), body.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def webhook_send(user: SimulatedUser, event: dict) -> int:
+    """POST one event to the portal's webhook, signed with the channel secret."""
+    import requests
+
+    body = webhook_body(user, event)
+    url = config().webhook_url or settings.LINE_WEBHOOK_URL
+    response = requests.post(
+        url,
+        data=body.encode(),
+        headers={"Content-Type": "application/json", "X-Line-Signature": webhook_signature(body)},
+        timeout=10,
+    )
+    return response.status_code
+
+
+@transaction.atomic
+def user_follow(user: SimulatedUser) -> SimulatedUser:
+    user.is_friend = True
+    user.save(update_fields=["is_friend"])
+    transaction.on_commit(lambda: webhook_send(user, {"type": "follow"}))
+    return user
+
+
+@transaction.atomic
+def user_unfollow(user: SimulatedUser) -> SimulatedUser:
+    user.is_friend = False
+    user.save(update_fields=["is_friend"])
+    transaction.on_commit(lambda: webhook_send(user, {"type": "unfollow"}))
+    return user
+
+
+def user_says(user: SimulatedUser, text: str) -> int:
+    SimulatedMessage.objects.create(
+        user=user,
+        direction=SimulatedMessage.Direction.FROM_USER,
+        message={"type": "text", "text": text},
+    )
+    return webhook_send(
+        user,
+        {
+            "type": "message",
+            "message": {"id": str(uuid.uuid4().int)[:18], "type": "text", "text": text},
+        },
+    )
+
+
+def user_postback(user: SimulatedUser, data: str, label: str = "") -> int:
+    if label:
+        SimulatedMessage.objects.create(
+            user=user,
+            direction=SimulatedMessage.Direction.FROM_USER,
+            message={"type": "text", "text": label},
+        )
+    return webhook_send(user, {"type": "postback", "postback": {"data": data}})

@@ -1,1 +1,28 @@
-"""Messaging — tasks. Filled in by the issue that builds this domain."""
+"""Thin Celery tasks for the outbox: load, call the service, re-queue."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from messaging import services
+
+
+@shared_task(ignore_result=True)
+def outbox_deliver_task(message_id: int) -> None:
+    for chunk_id in services.due_chunk_ids(message_id=message_id):
+        outbox_chunk_task.delay(chunk_id)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def outbox_chunk_task(chunk_id: int) -> None:
+    outcome = services.outbox_chunk_send(chunk_id=chunk_id)
+    if outcome.retry_in is not None:
+        outbox_chunk_task.apply_async((chunk_id,), countdown=outcome.retry_in)
+
+
+@shared_task(ignore_result=True)
+def outbox_sweep_task() -> int:
+    chunk_ids = services.outbox_sweep()
+    for chunk_id in chunk_ids:
+        outbox_chunk_task.delay(chunk_id)
+    return len(chunk_ids)

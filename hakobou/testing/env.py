@@ -13,6 +13,9 @@ os.environ["LINE_MODE"] = "simulator"
 # Fixed test-only keys: tests never touch a developer's var/dev-keys.json.
 os.environ.setdefault("RESIDENT_DATA_KEY", "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA=")
 os.environ.setdefault("RESIDENT_INDEX_KEY", "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA=")
+# Server threads (the LINE simulator, live servers) close their connections after
+# each request, so the test database can be dropped at the end.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 # Tasks run in the test process (tests of the broker path switch this off themselves).
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 # A shared Redis must not mix test keys with a running instance's.
