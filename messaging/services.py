@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # A chunk claimed longer ago than this belongs to a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=5)
+# A chunk due for less than this is probably still queued in the broker; the sweep
+# leaves it to its task rather than queueing it twice.
+SWEEP_GRACE = timedelta(seconds=60)
 MAX_BACKOFF_SECONDS = 600
 
 
@@ -100,10 +103,11 @@ class SendOutcome:
     retry_in: float | None = None
 
 
-def due_chunk_ids(*, message_id: int | None = None, now=None) -> list[int]:
+def due_chunk_ids(*, message_id: int | None = None, now=None, grace=timedelta(0)) -> list[int]:
     now = now or timezone.now()
     due = OutboxChunk.objects.filter(status=OutboxChunk.Status.PENDING).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        Q(next_attempt_at__isnull=True, message__created_at__lte=now - grace)
+        | Q(next_attempt_at__lte=now - grace)
     )
     if message_id is not None:
         due = due.filter(message_id=message_id)
@@ -225,5 +229,5 @@ def outbox_sweep(*, now=None) -> list[int]:
     now = now or timezone.now()
     OutboxChunk.objects.filter(
         status=OutboxChunk.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=OutboxChunk.Status.PENDING, next_attempt_at=None)
-    return due_chunk_ids(now=now)
+    ).update(status=OutboxChunk.Status.PENDING, next_attempt_at=now - SWEEP_GRACE)
+    return due_chunk_ids(now=now, grace=SWEEP_GRACE)

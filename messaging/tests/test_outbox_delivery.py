@@ -153,3 +153,14 @@ def test_a_chunk_left_sending_by_a_dead_worker_is_resent_safely(line_users):
     chunk.refresh_from_db()
     assert chunk.status == "sent"
     assert received(user_id) == 1  # the stored retry key made the resend a 409
+
+
+def test_the_sweep_leaves_a_just_queued_chunk_to_its_task(line_users):
+    (user_id,) = line_users(1)
+    with transaction.atomic():
+        message = outbox_enqueue(user_ids=[user_id], messages=HELLO)
+        transaction.set_rollback(False)
+    OutboxChunk.objects.filter(message=message).update(status="pending", next_attempt_at=None)
+    chunk_id = message.chunks.get().pk
+    assert outbox_sweep() == []
+    assert outbox_sweep(now=timezone.now() + timedelta(minutes=2)) == [chunk_id]
