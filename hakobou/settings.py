@@ -164,6 +164,7 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 # The outbox sweep re-queues what a broker or worker outage left behind.
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
+    "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
 }
 # Publishing must fail fast when the broker is down: the outbox row is already
 # committed and the sweep sends it later.

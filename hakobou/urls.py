@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from hakobou import views
+from messaging.webhook import line_webhook
 
 admin.site.site_header = f"{settings.CITY_NAME} Hakobou 管理"
 admin.site.site_title = "Hakobou"
@@ -12,6 +13,7 @@ admin.site.site_title = "Hakobou"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("line/webhook", line_webhook, name="line-webhook"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -23,6 +24,21 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 ISSUER = "https://access.line.me"
+
+
+def liff_url(path: str = "/my/start/") -> str:
+    """A link that opens one of our pages from a LINE chat or the rich menu.
+
+    Live: the LIFF URL; the LIFF app's endpoint URL is the portal's root, so LINE
+    opens ``<portal><path>`` inside LINE. Drill mode: the page on the portal itself,
+    whose origin is the one the simulator posts webhooks to.
+    """
+    if not path.startswith("/"):
+        raise ValueError("a LIFF path starts with /")
+    if settings.LINE_MODE == "live":
+        return f"https://liff.line.me/{settings.LIFF_ID}{path}"
+    origin = urlsplit(settings.LINE_WEBHOOK_URL)
+    return f"{origin.scheme}://{origin.netloc}{path}"
 
 
 class LineError(Exception):

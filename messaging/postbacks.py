@@ -41,6 +41,10 @@ def register(action: str) -> Callable[[Handler], Handler]:
     return decorator
 
 
+def is_registered(action: str) -> bool:
+    return action in _handlers
+
+
 def parse(data: str) -> tuple[str, dict[str, str]]:
     params = dict(parse_qsl(data or "", keep_blank_values=True))
     return params.pop("action", ""), params

@@ -26,3 +26,23 @@ def outbox_sweep_task() -> int:
     for chunk_id in chunk_ids:
         outbox_chunk_task.delay(chunk_id)
     return len(chunk_ids)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def process_webhook_event_task(event_pk: int) -> None:
+    from messaging.models import WebhookEvent
+    from messaging.webhook import webhook_event_process
+
+    event = WebhookEvent.objects.filter(pk=event_pk).first()
+    if event is not None:
+        webhook_event_process(event=event)
+
+
+@shared_task(ignore_result=True)
+def webhook_sweep_task() -> int:
+    from messaging.webhook import webhook_events_stuck
+
+    event_pks = webhook_events_stuck()
+    for event_pk in event_pks:
+        process_webhook_event_task.delay(event_pk)
+    return len(event_pks)

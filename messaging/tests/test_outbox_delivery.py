@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from hakobou.testing.broker import broker_unreachable
 from messaging import line, simulator
 from messaging.models import OutboxChunk, OutboxMessage, SimulatedMessage
 from messaging.services import outbox_chunk_send, outbox_enqueue, outbox_sweep
@@ -122,18 +123,9 @@ def test_the_same_domain_event_is_queued_once(line_users):
 
 
 def test_a_broker_outage_during_the_domain_write_is_caught_up_by_the_sweep(line_users):
-    from hakobou.celery import app
-
     (user_id,) = line_users(1)
-    conf = app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
-    try:
-        with transaction.atomic():
-            message = outbox_enqueue(user_ids=[user_id], messages=HELLO)
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        app.pool.force_close_all()
+    with broker_unreachable(), transaction.atomic():
+        message = outbox_enqueue(user_ids=[user_id], messages=HELLO)
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING  # committed, not lost
     assert received(user_id) == 0

@@ -1,0 +1,24 @@
+"""Tests of what happens while the message broker is down."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import kombu.pools
+
+from hakobou.celery import app
+
+
+@contextmanager
+def broker_unreachable() -> Iterator[None]:
+    """Publish tasks to a broker that refuses connections (instead of running them
+    inline), then restore the app with fresh connection pools."""
+    conf = app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
+        # Drop the pools made for the dead broker; later tasks get fresh ones.
+        kombu.pools.reset()
+        app._pool = app.amqp._producer_pool = None

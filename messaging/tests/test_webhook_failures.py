@@ -1,0 +1,82 @@
+"""An event whose handler fails is marked failed, undone, and does not stop the others."""
+
+import json
+
+import pytest
+
+from messaging import postbacks, simulator
+from messaging.models import SimulatedMessage, WebhookEvent
+from residents.models import Account
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def broken_action():
+    def handler(context):
+        context.account.display_name = "書きかけ"
+        context.account.save()
+        raise RuntimeError(f"broken for {context.account.line_user_id}")
+
+    postbacks.register("test-broken")(handler)
+    yield
+    postbacks._handlers.pop("test-broken")
+
+
+def replies(user) -> list[str]:
+    return [
+        m.message["text"]
+        for m in SimulatedMessage.objects.filter(
+            user=user, direction=SimulatedMessage.Direction.TO_USER
+        )
+    ]
+
+
+def test_a_failing_event_is_marked_failed_and_the_next_one_still_runs(client, broken_action):
+    tapper = simulator.simulated_user_create(display_name="函館 花子")
+    writer = simulator.simulated_user_create(display_name="青柳 次郎")
+    first = json.loads(
+        simulator.webhook_body(
+            tapper, {"type": "postback", "postback": {"data": "action=test-broken"}}
+        )
+    )
+    second = json.loads(
+        simulator.webhook_body(
+            writer, {"type": "message", "message": {"id": "1", "type": "text", "text": "はい"}}
+        )
+    )
+    body = json.dumps({**first, "events": first["events"] + second["events"]})
+
+    response = client.post(
+        "/line/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Line-Signature": simulator.webhook_signature(body)},
+    )
+
+    assert response.status_code == 200
+    failed = WebhookEvent.objects.get(event_type="postback")
+    assert (failed.status, failed.error) == ("failed", "RuntimeError")  # no user id kept
+    assert WebhookEvent.objects.get(event_type="message").status == "done"
+    # Nothing the failed handler wrote remains, not even the account it started from.
+    assert not Account.objects.filter(line_user_id=tapper.user_id).exists()
+    assert replies(tapper) == ["ただいま処理できませんでした。時間をおいてもう一度お試しください。"]
+    (menu,) = replies(writer)
+    assert menu.startswith("下のメニューからお選びください。")
+
+
+def test_an_expired_reply_token_is_logged_and_the_event_is_still_done(client, caplog):
+    user = simulator.simulated_user_create(display_name="函館 花子")
+    body = simulator.webhook_body(user, {"type": "postback", "postback": {"data": "action=status"}})
+    payload = json.loads(body)
+    payload["events"][0]["replyToken"] = "expired"
+    body = json.dumps(payload)
+    client.post(
+        "/line/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Line-Signature": simulator.webhook_signature(body)},
+    )
+    assert WebhookEvent.objects.get().status == "done"
+    assert replies(user) == []
+    assert "reply failed" in caplog.text

@@ -1,0 +1,95 @@
+"""Adding the city's account as a friend creates the account and sends the welcome."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from messaging import simulator
+from messaging.line import liff_url
+from messaging.models import SimulatedMessage, SimulatedUser, WebhookEvent
+from residents.models import Account
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def follow(client, user):
+    body = simulator.webhook_body(user, {"type": "follow"})
+    return client.post(
+        "/line/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Line-Signature": simulator.webhook_signature(body)},
+    )
+
+
+def inbox(user) -> list[str]:
+    return [
+        m.message["text"]
+        for m in SimulatedMessage.objects.filter(
+            user=user, direction=SimulatedMessage.Direction.TO_USER
+        )
+    ]
+
+
+@pytest.fixture
+def user(db):
+    return simulator.simulated_user_create(display_name="函館 花子", language="en")
+
+
+def test_follow_creates_the_account_and_sends_the_welcome_with_the_start_link(
+    client, user, settings
+):
+    assert follow(client, user).status_code == 200
+    account = Account.objects.get(line_user_id=user.user_id)
+    assert (account.display_name, account.language) == ("函館 花子", "en")
+    assert (account.is_following, account.blocked_at) == (True, None)
+    (welcome,) = inbox(user)
+    assert f"{settings.CITY_NAME}の災害時支援サービスです" in welcome
+    assert welcome.endswith("\nhttp://127.0.0.1:8000/my/start/")
+    assert liff_url() == "http://127.0.0.1:8000/my/start/"
+
+
+def test_the_start_link_is_the_portal_the_webhook_is_posted_to(settings):
+    settings.LINE_WEBHOOK_URL = "https://drill.example.jp/line/webhook"
+    assert liff_url() == "https://drill.example.jp/my/start/"
+    assert liff_url("/my/") == "https://drill.example.jp/my/"
+
+
+def test_in_live_mode_the_welcome_links_to_the_liff_app(client, user, settings):
+    settings.LINE_MODE = "live"  # LINE_API_URL still points at the simulator
+    follow(client, user)
+    (welcome,) = inbox(user)
+    assert welcome.endswith(f"\nhttps://liff.line.me/{settings.LIFF_ID}/my/start/")
+
+
+def test_following_again_after_a_block_lifts_the_block(client, user):
+    Account.objects.create(
+        line_user_id=user.user_id,
+        display_name="古い名前",
+        blocked_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    follow(client, user)
+    account = Account.objects.get(line_user_id=user.user_id)
+    assert (account.is_following, account.blocked_at) == (True, None)
+    assert account.display_name == "函館 花子"
+    assert len(inbox(user)) == 1
+
+
+def test_the_account_keeps_its_name_when_line_has_no_profile(client, user):
+    Account.objects.create(line_user_id=user.user_id, display_name="前の名前")
+    # LINE answers 404 to the profile of a user who is not a friend (yet).
+    SimulatedUser.objects.filter(pk=user.pk).update(is_friend=False)
+    assert follow(client, user).status_code == 200
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
+    account = Account.objects.get(line_user_id=user.user_id)
+    assert (account.display_name, account.is_following) == ("前の名前", True)
+
+
+def test_a_follow_in_the_simulator_reaches_the_portal_over_http(live_server, settings):
+    settings.LINE_WEBHOOK_URL = f"{live_server.url}/line/webhook"
+    user = simulator.simulated_user_create(display_name="青柳 次郎")
+    simulator.user_follow(user)
+    assert Account.objects.get(line_user_id=user.user_id).is_following
+    (welcome,) = inbox(user)
+    assert welcome.endswith(f"\n{live_server.url}/my/start/")

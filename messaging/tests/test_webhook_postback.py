@@ -1,0 +1,97 @@
+"""Postbacks (rich menu and message buttons) are answered through the reply token."""
+
+import datetime
+
+import pytest
+
+from messaging import postbacks, simulator
+from messaging.models import SimulatedMessage, WebhookEvent
+from residents.models import Account, ResidentLink
+from residents.registration import resident_create_manual
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def tap(client, user, data: str):
+    body = simulator.webhook_body(user, {"type": "postback", "postback": {"data": data}})
+    return client.post(
+        "/line/webhook",
+        data=body,
+        content_type="application/json",
+        headers={"X-Line-Signature": simulator.webhook_signature(body)},
+    )
+
+
+def inbox(user) -> list[dict]:
+    return [
+        m.message
+        for m in SimulatedMessage.objects.filter(
+            user=user, direction=SimulatedMessage.Direction.TO_USER
+        )
+    ]
+
+
+@pytest.fixture
+def user(db):
+    return simulator.simulated_user_create(display_name="函館 花子")
+
+
+@pytest.fixture
+def quiet_action():
+    """A button whose handler does its work and sends no reply."""
+    taps = []
+
+    def handler(context):
+        taps.append(context.params)
+        return None
+
+    postbacks.register("test-quiet")(handler)
+    yield taps
+    postbacks._handlers.pop("test-quiet")
+
+
+def register(account, name, relation):
+    return resident_create_manual(
+        account=account,
+        relation=relation,
+        name=name,
+        name_kana="ハコダテ タロウ",
+        birth_date=datetime.date(1970, 3, 2),
+        address="北海道函館市谷地頭町1番1号",
+    )
+
+
+def test_status_of_an_unregistered_user_replies_with_the_start_link(client, user):
+    assert tap(client, user, "action=status").status_code == 200
+    (reply,) = inbox(user)
+    assert reply["type"] == "text"
+    assert reply["text"].startswith("まだ登録されていません。")
+    assert reply["text"].endswith("\nhttp://127.0.0.1:8000/my/start/")
+    assert Account.objects.filter(line_user_id=user.user_id).exists()
+    assert SimulatedMessage.objects.get().endpoint == "reply"
+
+
+def test_status_of_a_registered_user_shows_the_masked_name_and_family_count(client, user):
+    account = Account.objects.create(line_user_id=user.user_id)
+    register(account, "函館 太郎", ResidentLink.Relation.SELF)
+    register(account, "函館 次郎", ResidentLink.Relation.FAMILY)
+    register(account, "函館 三郎", ResidentLink.Relation.FAMILY)
+    tap(client, user, "action=status")
+    (reply,) = inbox(user)
+    assert reply["text"] == (
+        "函館 ＊＊ さんは登録済みです（ご家族 2 人）。\nhttp://127.0.0.1:8000/my/"
+    )
+    assert "太郎" not in reply["text"]
+
+
+def test_an_unknown_button_gets_a_polite_reply(client, user):
+    tap(client, user, "action=pickup-cancel-v0&request=7")
+    (reply,) = inbox(user)
+    assert reply["text"].startswith("このボタンは現在ご利用いただけません。")
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
+
+
+def test_a_handler_without_a_reply_sends_nothing(client, user, quiet_action):
+    tap(client, user, "action=test-quiet&delivery=42")
+    assert quiet_action == [{"delivery": "42"}]
+    assert inbox(user) == []
