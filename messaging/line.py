@@ -146,6 +146,8 @@ def _api():
         )
         # We retry ourselves, with the retry key; urllib3 must not resend on its own.
         configuration.retries = False
+        # Enough pooled connections for a threaded worker's concurrency.
+        configuration.connection_pool_maxsize = 32
         client = MessagingApi(ApiClient(configuration))
         _clients.clear()
         _clients[key] = client

@@ -195,8 +195,14 @@ def _finish(chunk, status, *, status_code=None, error="", delivered=0, skipped=0
     )
 
 
+@transaction.atomic
 def outbox_message_refresh(*, message_id: int) -> None:
-    """Recompute a message's status and counts from its chunks."""
+    """Recompute a message's status and counts from its chunks.
+
+    The message row is locked first: two chunks finishing together must not let a
+    stale "pending" overwrite the final "sent".
+    """
+    OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
     stats = OutboxChunk.objects.filter(message_id=message_id).aggregate(
         open=Count("pk", filter=Q(status__in=["pending", "sending"])),
         sent=Count("pk", filter=Q(status="sent")),

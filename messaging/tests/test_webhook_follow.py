@@ -45,7 +45,8 @@ def test_follow_creates_the_account_and_sends_the_welcome_with_the_start_link(
     assert (account.display_name, account.language) == ("函館 花子", "en")
     assert (account.is_following, account.blocked_at) == (True, None)
     (welcome,) = inbox(user)
-    assert f"{settings.CITY_NAME}の災害時支援サービスです" in welcome
+    # The welcome speaks the user's LINE language (English here).
+    assert f"This is the {settings.CITY_NAME} disaster support service" in welcome
     assert welcome.endswith("\nhttp://127.0.0.1:8000/my/start/")
     assert liff_url() == "http://127.0.0.1:8000/my/start/"
 
