@@ -276,6 +276,8 @@ def inbox_user_create(request: HttpRequest) -> HttpResponse:
         return _inbox_list_page(request, user_form=form, status=400)
     line_user = simulator.simulated_user_create(display_name=form.cleaned_data["display_name"])
     messages.success(request, _("%(name)s さんを作りました。") % {"name": line_user.display_name})
+    # A new LINE user adds the city's account as a friend: the portal gets "follow".
+    _send_to_portal(request, lambda: simulator.user_follow(line_user))
     return redirect("line_simulator:inbox-chat", user_id=line_user.user_id)
 
 

@@ -94,3 +94,19 @@ def test_a_follow_in_the_simulator_reaches_the_portal_over_http(live_server, set
     assert Account.objects.get(line_user_id=user.user_id).is_following
     (welcome,) = inbox(user)
     assert welcome.endswith(f"\n{live_server.url}/my/start/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_created_in_the_simulator_inbox_follows_and_gets_the_welcome(
+    client, live_server, settings
+):
+    from hakobou.testing.cast import make_cast
+    from messaging.models import SimulatedUser
+
+    simulator.config_update(webhook_url=f"{live_server.url}/line/webhook")
+    client.force_login(make_cast().staff)
+    client.post("/line-sim/inbox/new/", {"display_name": "訓練 花子"})
+    user = SimulatedUser.objects.get(display_name="訓練 花子")
+    assert Account.objects.get(line_user_id=user.user_id).is_following
+    (welcome,) = inbox(user)
+    assert "災害時支援サービス" in welcome
