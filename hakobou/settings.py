@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Publishing must fail fast when the broker is down: the outbox row is already
 # committed and the sweep sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 
 if REDIS_URL:
