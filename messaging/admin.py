@@ -16,7 +16,7 @@ from messaging.models import (
     SimulatorConfig,
     WebhookEvent,
 )
-from messaging.views import SimulatorConfigForm
+from messaging.forms import SimulatorConfigForm
 from residents.admin import ReadOnlyAdminMixin
 
 

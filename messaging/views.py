@@ -5,26 +5,23 @@ import logging
 import time
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from messaging import richmenu, simulator
-from messaging.models import SimulatedMessage, SimulatedUser, SimulatorConfig
+from messaging import inbox, selectors, simulator
+from messaging.forms import SayForm, SimulatedUserForm, SimulatorConfigForm
+from messaging.models import SimulatedUser
 from residents.identity import current_account
 from residents.roles import is_city_staff
 
@@ -81,97 +78,6 @@ def simulator_profile(request: HttpRequest, user_id: str) -> JsonResponse:
 # Staff see every simulated user; in a drill a resident signed in as a simulated LINE
 # user sees only their own chat. Every tap reaches the portal through the real webhook
 # path, signed as LINE signs it, so a drill exercises what a disaster would.
-
-INBOX_PAGE_SIZE = 50
-CHAT_MESSAGES_SHOWN = 100
-URI_SCHEMES = ("http", "https", "tel", "line")
-
-
-class SimulatedUserForm(forms.Form):
-    display_name = forms.CharField(
-        label=gettext_lazy("LINE の表示名"),
-        max_length=50,
-        error_messages={
-            "required": gettext_lazy("表示名を入力してください。"),
-            "max_length": gettext_lazy("表示名は 50 文字以内で入力してください。"),
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-
-def _share_field(label: str) -> forms.FloatField:
-    message = gettext_lazy("0 から 1 までの数で入力してください（例：1 割なら 0.1）。")
-    return forms.FloatField(
-        label=label,
-        min_value=0,
-        max_value=1,
-        error_messages={key: message for key in ("required", "invalid", "min_value", "max_value")},
-    )
-
-
-def _milliseconds_field(label: str, maximum: int) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        min_value=0,
-        max_value=maximum,
-        error_messages={
-            "required": gettext_lazy("整数（ミリ秒）で入力してください。"),
-            "invalid": gettext_lazy("整数（ミリ秒）で入力してください。"),
-            "min_value": gettext_lazy("0 以上の整数（ミリ秒）で入力してください。"),
-            "max_value": gettext_lazy("%(limit_value)s ミリ秒以下で入力してください。"),
-        },
-    )
-
-
-class SimulatorConfigForm(forms.ModelForm):
-    """Latency and fault injection; also the admin's form, so both validate alike."""
-
-    latency_ms = _milliseconds_field(gettext_lazy("応答の遅延 (ms)"), 60_000)
-    share_429 = _share_field(gettext_lazy("429 の割合"))
-    share_500 = _share_field(gettext_lazy("500 の割合"))
-    share_timeout = _share_field(gettext_lazy("タイムアウトの割合"))
-    timeout_delay_ms = _milliseconds_field(gettext_lazy("タイムアウト時の遅延 (ms)"), 120_000)
-
-    class Meta:
-        model = SimulatorConfig
-        fields = [
-            "latency_ms",
-            "share_429",
-            "share_500",
-            "share_timeout",
-            "timeout_delay_ms",
-            "webhook_url",
-        ]
-
-    def clean_webhook_url(self) -> str:
-        url = self.cleaned_data["webhook_url"].strip()
-        parts = urlsplit(url)
-        # Not URLValidator: a compose service name ("http://web:8000/…") has no dot.
-        if url and (parts.scheme not in ("http", "https") or not parts.netloc or " " in url):
-            raise forms.ValidationError(
-                _("http:// または https:// で始まる URL を入力してください。")
-            )
-        return url
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        shares = [cleaned.get(name) for name in ("share_429", "share_500", "share_timeout")]
-        if all(share is not None for share in shares) and sum(shares) > 1:
-            raise forms.ValidationError(
-                _("429・500・タイムアウトの割合の合計は 1 以下にしてください。")
-            )
-        return cleaned
-
-
-class SayForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("メッセージ"),
-        max_length=5000,  # LINE's limit for a text message
-        error_messages={
-            "required": gettext_lazy("メッセージを入力してください。"),
-            "max_length": gettext_lazy("メッセージは 5000 文字以内で入力してください。"),
-        },
-    )
 
 
 # Who may look --------------------------------------------------------------------------
@@ -241,19 +147,8 @@ def _inbox_list_page(
     config_form: SimulatorConfigForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    users = SimulatedUser.objects.order_by("-created_at", "-id")
     query = request.GET.get("q", "").strip()
-    if query:
-        users = users.filter(Q(display_name__icontains=query) | Q(user_id=query))
-    page = Paginator(users, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Counted for this page only: a city-wide drill has hundreds of thousands of users.
-    counts = dict(
-        SimulatedMessage.objects.filter(user__in=[line_user.pk for line_user in page])
-        .values_list("user")
-        .annotate(n=Count("id"))
-    )
-    for line_user in page:
-        line_user.message_count = counts.get(line_user.pk, 0)
+    page = selectors.simulated_user_page(query=query, page_number=request.GET.get("page"))
     current = simulator.config()
     context = {
         "page": page,
@@ -294,174 +189,14 @@ def inbox_config(request: HttpRequest) -> HttpResponse:
     return redirect("line_simulator:inbox")
 
 
-# Drawing a chat ------------------------------------------------------------------------
-
-
-def _template_columns(message: dict) -> list[tuple[str, dict, list[dict]]]:
-    """(path, column, actions) of a template message: one column for buttons and
-    confirm, several for a carousel. The path names where an action sits, so a tap is
-    resolved from the stored message, never from data sent by the page."""
-    if message.get("type") != "template":
-        return []
-    template = message.get("template") or {}
-    if template.get("type") in ("buttons", "confirm"):
-        return [("t", template, template.get("actions") or [])]
-    columns = template.get("columns") or []
-    return [
-        (
-            f"c{n}.t",
-            column,
-            column.get("actions") or ([column["action"]] if column.get("action") else []),
-        )
-        for n, column in enumerate(columns)
-    ]
-
-
-def _quick_reply_actions(message: dict) -> list[dict]:
-    items = (message.get("quickReply") or {}).get("items") or []
-    return [item.get("action") or {} for item in items]
-
-
-def _href(uri: str) -> str | None:
-    """Where a uri action leads in a drill: a LIFF link opens our own start page (as
-    the LIFF app would), a link to the portal stays on this host; None for a scheme
-    LINE refuses too (javascript:, …)."""
-    parts = urlsplit(uri)
-    if parts.scheme not in URI_SCHEMES:
-        return None
-    query = f"?{parts.query}" if parts.query else ""
-    if parts.netloc == "liff.line.me":
-        liff_id, _slash, path = parts.path.lstrip("/").partition("/")
-        if liff_id == settings.LIFF_ID:
-            # The LIFF app opens its endpoint, the start page, which signs the user in
-            # and then goes on to the path (or to the ?next= it was given).
-            start = reverse("residents:start")
-            if path:
-                return f"{start}?{urlencode({'next': '/' + path + query})}"
-            return start + query
-    portal = {
-        urlsplit(settings.LINE_WEBHOOK_URL).netloc,
-        urlsplit(simulator.config().webhook_url).netloc,
-    }
-    if parts.scheme in ("http", "https") and parts.netloc in portal:
-        return (parts.path or "/") + query
-    return uri
-
-
-def _action(ref: str, action: dict) -> dict:
-    """An action as the chat draws it: a button that posts (postback, message), a link
-    (uri), or a greyed-out chip for what the simulator cannot do (camera, date picker…)."""
-    kind = str(action.get("type") or "")
-    label = action.get("label") or action.get("displayText") or action.get("text") or kind
-    shown = {"ref": ref, "label": label, "kind": "unsupported", "href": None, "external": False}
-    if kind in ("postback", "message"):
-        shown["kind"] = "send"
-    elif kind == "uri":
-        href = _href(str(action.get("uri", "")))
-        if href is not None:
-            shown.update(kind="link", href=href, external=href.startswith(("http:", "https:")))
-    return shown
-
-
-def _bubble(row: SimulatedMessage) -> dict:
-    """A stored LINE message object, as the chat template draws it."""
-    message = row.message if isinstance(row.message, dict) else {}
-    kind = str(message.get("type") or "")
-    if kind == "text":
-        text = message.get("text", "")
-    elif kind == "location":
-        text = " ".join(filter(None, [message.get("title"), message.get("address")]))
-    else:
-        text = message.get("altText", "")
-    prefix = f"m{row.pk}."
-    return {
-        "id": row.pk,
-        "mine": row.direction == SimulatedMessage.Direction.FROM_USER,
-        "at": row.created_at,
-        "kind": kind,
-        "text": text,
-        "columns": [
-            {
-                "title": column.get("title", ""),
-                "text": column.get("text", ""),
-                "confirm": column.get("type") == "confirm",
-                "actions": [_action(f"{prefix}{path}{n}", a) for n, a in enumerate(actions)],
-            }
-            for path, column, actions in _template_columns(message)
-        ],
-        "quick_replies": [
-            _action(f"{prefix}q{n}", a) for n, a in enumerate(_quick_reply_actions(message))
-        ],
-    }
-
-
-def _rich_menu_view() -> dict:
-    menu = richmenu.rich_menu()
-    width, height = menu["size"]["width"], menu["size"]["height"]
-    areas = []
-    for n, area in enumerate(menu["areas"]):
-        bounds = area["bounds"]
-        style = (
-            f"left:{bounds['x'] / width:.3%};top:{bounds['y'] / height:.3%};"
-            f"width:{bounds['width'] / width:.3%};height:{bounds['height'] / height:.3%}"
-        )
-        areas.append({**_action(f"r{n}", area["action"]), "style": style})
-    return {
-        "chat_bar_text": menu.get("chatBarText", ""),
-        "areas": areas,
-        "aspect": f"{width} / {height}",
-    }
-
-
-def _tapped_action(line_user: SimulatedUser, ref: str) -> dict | None:
-    """The action a tap refers to, looked up in the rich menu or in a message this user
-    received; None for anything else."""
-    if ref.startswith("r") and ref[1:].isdigit():
-        areas = richmenu.rich_menu()["areas"]
-        return areas[int(ref[1:])]["action"] if int(ref[1:]) < len(areas) else None
-    head, _dot, path = ref.partition(".")
-    if not (head.startswith("m") and head[1:].isdigit()):
-        return None
-    row = SimulatedMessage.objects.filter(
-        pk=int(head[1:]), user=line_user, direction=SimulatedMessage.Direction.TO_USER
-    ).first()
-    message = row.message if row is not None and isinstance(row.message, dict) else {}
-    actions = {
-        f"{column_path}{n}": action
-        for column_path, _column, column_actions in _template_columns(message)
-        for n, action in enumerate(column_actions)
-    }
-    actions.update({f"q{n}": a for n, a in enumerate(_quick_reply_actions(message))})
-    return actions.get(path)
-
-
-def _chat_rows(line_user: SimulatedUser, *, after: int = 0) -> list[SimulatedMessage]:
-    rows = SimulatedMessage.objects.filter(user=line_user)
-    if after:
-        return list(rows.filter(pk__gt=after).order_by("pk")[:CHAT_MESSAGES_SHOWN])
-    return list(reversed(rows.order_by("-pk")[:CHAT_MESSAGES_SHOWN]))
-
-
-def _chat_context(line_user: SimulatedUser, rows: list[SimulatedMessage]) -> dict:
-    bubbles = [_bubble(row) for row in rows]
-    last = bubbles[-1] if bubbles else None
-    return {
-        "line_user": line_user,
-        "bubbles": bubbles,
-        # As in LINE: quick replies only under the newest message, until the user acts.
-        "quick_replies": last["quick_replies"] if last and not last["mine"] else [],
-        "last_id": last["id"] if last else 0,
-    }
-
-
 @require_GET
 @_inbox_owner
 def inbox_chat(request: HttpRequest, line_user: SimulatedUser) -> HttpResponse:
-    context = _chat_context(line_user, _chat_rows(line_user))
-    total = SimulatedMessage.objects.filter(user=line_user).count()
+    context = inbox.chat_context(line_user, selectors.chat_message_list(line_user=line_user))
+    total = selectors.chat_message_count(line_user=line_user)
     context.update(
         say_form=SayForm(),
-        rich_menu=_rich_menu_view(),
+        rich_menu=inbox.rich_menu_view(),
         can_see_all=_can_see_all(request),
         older_hidden=total - len(context["bubbles"]),
     )
@@ -476,10 +211,10 @@ def inbox_poll(request: HttpRequest, line_user: SimulatedUser) -> JsonResponse:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         return JsonResponse({"message": "after must be a message id"}, status=400)
-    rows = _chat_rows(line_user, after=after)
+    rows = selectors.chat_message_list(line_user=line_user, after=after)
     if not rows:
         return JsonResponse({"last_id": after, "html": "", "quick_replies": None})
-    context = _chat_context(line_user, rows)
+    context = inbox.chat_context(line_user, rows)
     return JsonResponse(
         {
             "last_id": context["last_id"],
@@ -544,7 +279,7 @@ def inbox_say(request: HttpRequest, line_user: SimulatedUser) -> HttpResponse:
 @_inbox_owner
 def inbox_tap(request: HttpRequest, line_user: SimulatedUser) -> HttpResponse:
     """A tapped template button, quick reply or rich menu area."""
-    action = _tapped_action(line_user, request.POST.get("ref", ""))
+    action = inbox.tapped_action(line_user, request.POST.get("ref", ""))
     if action is None or action.get("type") not in ("postback", "message"):
         messages.error(request, _("このボタンは使えません。画面を開き直してください。"))
         return _back_to_chat(line_user)
