@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from messaging.forms import SimulatorConfigForm
 from messaging.models import (
     OutboxChunk,
     OutboxMessage,
@@ -16,7 +17,6 @@ from messaging.models import (
     SimulatorConfig,
     WebhookEvent,
 )
-from messaging.forms import SimulatorConfigForm
 from residents.admin import ReadOnlyAdminMixin
 
 
