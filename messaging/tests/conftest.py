@@ -18,6 +18,12 @@ def line_users(db):
 
 
 @pytest.fixture
+def user(db):
+    """A simulated LINE user, friend of the city's account (the webhook tests' resident)."""
+    return simulator.simulated_user_create(display_name="函館 花子")
+
+
+@pytest.fixture
 def fast_faults(settings):
     """Short timeouts so injected faults cost milliseconds, and no real back-off waits."""
     settings.LINE_API_TIMEOUT_SECONDS = 0.3

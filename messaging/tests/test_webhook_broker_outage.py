@@ -6,24 +6,17 @@ import pytest
 from django.utils import timezone
 
 from hakobou.testing.broker import broker_unreachable
-from messaging import simulator
-from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.models import WebhookEvent
 from messaging.tasks import webhook_sweep_task
+from messaging.tests.webhook_helpers import follow, received
 from messaging.webhook import webhook_events_stuck
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_event_whose_task_was_lost_is_processed_by_the_sweep(client):
-    user = simulator.simulated_user_create(display_name="函館 花子")
-    body = simulator.webhook_body(user, {"type": "follow"})
+def test_an_event_whose_task_was_lost_is_processed_by_the_sweep(client, user):
     with broker_unreachable():
-        response = client.post(
-            "/line/webhook",
-            data=body,
-            content_type="application/json",
-            headers={"X-Line-Signature": simulator.webhook_signature(body)},
-        )
+        response = follow(client, user)
 
     assert response.status_code == 200
     event = WebhookEvent.objects.get()
@@ -34,4 +27,4 @@ def test_an_event_whose_task_was_lost_is_processed_by_the_sweep(client):
     assert webhook_sweep_task() == 1
     event.refresh_from_db()
     assert event.status == WebhookEvent.Status.DONE
-    assert SimulatedMessage.objects.filter(user=user).count() == 1
+    assert received(user, to_user_only=False) == 1

@@ -8,26 +8,14 @@ import pytest
 from django.db import connection, transaction
 
 from messaging import simulator
-from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.models import WebhookEvent
+from messaging.tests.webhook_helpers import post, received
 from messaging.webhook import webhook_event_process
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def post(client, body: str):
-    return client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
-
-
-def received(user) -> int:
-    return SimulatedMessage.objects.filter(user=user).count()
 
 
 def in_another_transaction(work, hold_seconds=0.5):
@@ -49,11 +37,6 @@ def in_another_transaction(work, hold_seconds=0.5):
     return thread
 
 
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
-
-
 def test_a_second_delivery_during_the_first_neither_fails_nor_processes(client, user):
     body = simulator.webhook_body(user, {"type": "follow"})
     event = json.loads(body)["events"][0]
@@ -68,9 +51,9 @@ def test_a_second_delivery_during_the_first_neither_fails_nor_processes(client, 
     assert response.status_code == 200
     stored = WebhookEvent.objects.get()
     assert stored.status == WebhookEvent.Status.RECEIVED  # the first delivery's task owns it
-    assert received(user) == 0
+    assert received(user, to_user_only=False) == 0
     webhook_event_process(event=stored)
-    assert received(user) == 1
+    assert received(user, to_user_only=False) == 1
 
 
 def test_a_worker_skips_an_event_another_worker_is_processing(client, user):
@@ -84,6 +67,6 @@ def test_a_worker_skips_an_event_another_worker_is_processing(client, user):
     )
     assert webhook_event_process(event=stored).status == WebhookEvent.Status.RECEIVED
     busy.join()
-    assert received(user) == 0
+    assert received(user, to_user_only=False) == 0
     assert webhook_event_process(event=stored).status == WebhookEvent.Status.DONE
-    assert received(user) == 1
+    assert received(user, to_user_only=False) == 1

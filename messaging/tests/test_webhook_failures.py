@@ -5,7 +5,9 @@ import json
 import pytest
 
 from messaging import postbacks, simulator
-from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.models import WebhookEvent
+from messaging.tests.webhook_helpers import inbox as replies
+from messaging.tests.webhook_helpers import post
 from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,15 +25,6 @@ def broken_action():
     postbacks._handlers.pop("test-broken")
 
 
-def replies(user) -> list[str]:
-    return [
-        m.message["text"]
-        for m in SimulatedMessage.objects.filter(
-            user=user, direction=SimulatedMessage.Direction.TO_USER
-        )
-    ]
-
-
 def test_a_failing_event_is_marked_failed_and_the_next_one_still_runs(client, broken_action):
     tapper = simulator.simulated_user_create(display_name="函館 花子")
     writer = simulator.simulated_user_create(display_name="青柳 次郎")
@@ -47,12 +40,7 @@ def test_a_failing_event_is_marked_failed_and_the_next_one_still_runs(client, br
     )
     body = json.dumps({**first, "events": first["events"] + second["events"]})
 
-    response = client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
+    response = post(client, body)
 
     assert response.status_code == 200
     failed = WebhookEvent.objects.get(event_type="postback")
@@ -71,12 +59,7 @@ def test_an_expired_reply_token_is_logged_and_the_event_is_still_done(client, ca
     payload = json.loads(body)
     payload["events"][0]["replyToken"] = "expired"
     body = json.dumps(payload)
-    client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
+    post(client, body)
     assert WebhookEvent.objects.get().status == "done"
     assert replies(user) == []
     assert "reply failed" in caplog.text

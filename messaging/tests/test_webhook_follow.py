@@ -7,29 +7,11 @@ from django.utils import timezone
 
 from messaging import simulator
 from messaging.line import liff_url
-from messaging.models import SimulatedMessage, SimulatedUser, WebhookEvent
+from messaging.models import SimulatedUser, WebhookEvent
+from messaging.tests.webhook_helpers import follow, inbox
 from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def follow(client, user):
-    body = simulator.webhook_body(user, {"type": "follow"})
-    return client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
-
-
-def inbox(user) -> list[str]:
-    return [
-        m.message["text"]
-        for m in SimulatedMessage.objects.filter(
-            user=user, direction=SimulatedMessage.Direction.TO_USER
-        )
-    ]
 
 
 @pytest.fixture

@@ -3,23 +3,11 @@
 import pytest
 
 from messaging import simulator
-from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.models import WebhookEvent
+from messaging.tests.webhook_helpers import inbox as replies
+from messaging.tests.webhook_helpers import post
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def replies(user) -> list[str]:
-    return [
-        m.message["text"]
-        for m in SimulatedMessage.objects.filter(
-            user=user, direction=SimulatedMessage.Direction.TO_USER
-        )
-    ]
-
-
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
 
 
 def test_a_text_message_gets_the_menu_reply(live_server, settings, user):
@@ -34,12 +22,7 @@ def test_a_sticker_gets_the_same_reply(client, user):
     body = simulator.webhook_body(
         user, {"type": "message", "message": {"id": "2", "type": "sticker"}}
     )
-    client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
+    post(client, body)
     (reply,) = replies(user)
     assert reply.startswith("下のメニューからお選びください。")
 
@@ -51,11 +34,6 @@ def test_a_message_in_a_group_chat_gets_no_reply(client, user):
         "message": {"id": "3", "type": "text", "text": "みなさん無事ですか"},
     }
     body = simulator.webhook_body(user, event)
-    client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
+    post(client, body)
     assert replies(user) == []
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE

@@ -2,8 +2,8 @@
 
 import pytest
 
-from messaging import simulator
 from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.tests.webhook_helpers import send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -15,15 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
         {"type": "somethingLineAddsNextYear", "detail": {"x": 1}},
     ],
 )
-def test_an_event_we_do_not_handle_is_stored_and_done(client, event):
-    user = simulator.simulated_user_create(display_name="函館 花子")
-    body = simulator.webhook_body(user, event)
-    response = client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
+def test_an_event_we_do_not_handle_is_stored_and_done(client, user, event):
+    response = send(client, user, event)
     assert response.status_code == 200
     stored = WebhookEvent.objects.get()
     assert (stored.event_type, stored.status) == (event["type"], "done")

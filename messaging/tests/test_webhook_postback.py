@@ -4,36 +4,18 @@ import datetime
 
 import pytest
 
-from messaging import postbacks, simulator
+from messaging import postbacks
 from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.tests import webhook_helpers
+from messaging.tests.webhook_helpers import tap
 from residents.models import Account, ResidentLink
 from residents.registration import resident_create_manual
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def tap(client, user, data: str):
-    body = simulator.webhook_body(user, {"type": "postback", "postback": {"data": data}})
-    return client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
-
-
 def inbox(user) -> list[dict]:
-    return [
-        m.message
-        for m in SimulatedMessage.objects.filter(
-            user=user, direction=SimulatedMessage.Direction.TO_USER
-        )
-    ]
-
-
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
+    return webhook_helpers.inbox(user, texts=False)
 
 
 @pytest.fixture

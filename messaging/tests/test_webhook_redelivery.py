@@ -5,19 +5,11 @@ import json
 import pytest
 
 from messaging import simulator
-from messaging.models import OutboxMessage, SimulatedMessage, WebhookEvent
+from messaging.models import OutboxMessage, WebhookEvent
+from messaging.tests.webhook_helpers import post, received
 from messaging.webhook import webhook_event_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def post(client, body: str):
-    return client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
 
 
 def as_redelivery(body: str) -> str:
@@ -25,17 +17,6 @@ def as_redelivery(body: str) -> str:
     for event in payload["events"]:
         event["deliveryContext"] = {"isRedelivery": True}
     return json.dumps(payload, ensure_ascii=False)
-
-
-def received(user) -> int:
-    return SimulatedMessage.objects.filter(
-        user=user, direction=SimulatedMessage.Direction.TO_USER
-    ).count()
-
-
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
 
 
 def test_a_redelivered_follow_is_processed_once(client, user):

@@ -6,21 +6,11 @@ import pytest
 
 from messaging import simulator
 from messaging.models import SimulatedMessage, WebhookEvent
+from messaging.tests.webhook_helpers import URL, post
 from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
-URL = "/line/webhook"
 HELLO = {"type": "message", "message": {"id": "1", "type": "text", "text": "こんにちは"}}
-
-
-def post(client, body: str, signature: str | None):
-    headers = {"X-Line-Signature": signature} if signature is not None else {}
-    return client.post(URL, data=body, content_type="application/json", headers=headers)
-
-
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
 
 
 def test_a_signed_event_is_stored_as_sent_and_processed(client, user):

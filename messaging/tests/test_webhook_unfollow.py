@@ -1,40 +1,15 @@
 """Blocking the city's account (unfollow) stops every message to that user."""
 
 import datetime
-import json
 import time
 
 import pytest
 
-from messaging import simulator
-from messaging.models import SimulatedMessage
 from messaging.services import outbox_enqueue
+from messaging.tests.webhook_helpers import received, send
 from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def send(client, user, event: dict, **fields):
-    payload = json.loads(simulator.webhook_body(user, event))
-    payload["events"][0].update(fields)
-    body = json.dumps(payload, ensure_ascii=False)
-    return client.post(
-        "/line/webhook",
-        data=body,
-        content_type="application/json",
-        headers={"X-Line-Signature": simulator.webhook_signature(body)},
-    )
-
-
-def received(user) -> int:
-    return SimulatedMessage.objects.filter(
-        user=user, direction=SimulatedMessage.Direction.TO_USER
-    ).count()
-
-
-@pytest.fixture
-def user(db):
-    return simulator.simulated_user_create(display_name="函館 花子")
 
 
 def test_unfollow_blocks_the_account_and_later_messages_are_skipped(client, user):
