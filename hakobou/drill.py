@@ -60,3 +60,81 @@ ACCOUNTS = (
 
 def registry_towns() -> list[Town]:
     return [Town(area_code=a.code, town_name=a.town, postcode=a.postcode) for a in AREAS]
+
+
+@dataclass(frozen=True)
+class DrillShelter:
+    code: str
+    name: str
+    kana: str
+    kind: str
+    address: str
+    latitude: float
+    longitude: float
+    capacity: int
+    area_code: str
+    hazards: tuple[str, ...]
+    barrier_free: bool = False
+    accepts_pets: bool = False
+    open: bool = False
+
+
+# The drill's shelters; 青柳小学校 体育館 is where the 2025 drill's evacuees checked in.
+SHELTERS = (
+    DrillShelter(
+        "S101",
+        "函館市立青柳小学校 体育館",
+        "ハコダテシリツアオヤギショウガッコウ タイイクカン",
+        "designated",
+        "北海道函館市青柳町22番13号",
+        41.7597,
+        140.7176,
+        300,
+        "102",
+        ("tsunami", "earthquake", "fire", "landslide"),
+        barrier_free=True,
+        open=True,
+    ),
+    DrillShelter(
+        "S102",
+        "函館公園",
+        "ハコダテコウエン",
+        "emergency_site",
+        "北海道函館市青柳町17番",
+        41.7586,
+        140.7190,
+        2000,
+        "102",
+        ("tsunami", "earthquake", "fire"),
+        open=True,
+    ),
+    DrillShelter(
+        "S103",
+        "谷地頭町会館（訓練用）",
+        "ヤチガシラチョウカイカン",
+        "designated",
+        "北海道函館市谷地頭町5番14号",
+        41.7541,
+        140.7152,
+        60,
+        "101",
+        ("earthquake", "fire"),
+        accepts_pets=True,
+    ),
+    DrillShelter(
+        "S104",
+        "住吉地区福祉避難所（訓練用）",
+        "スミヨシチクフクシヒナンジョ",
+        "welfare",
+        "北海道函館市住吉町8番3号",
+        41.7508,
+        140.7228,
+        40,
+        "103",
+        ("earthquake",),
+        barrier_free=True,
+    ),
+)
+
+# Reception accounts by shelter code.
+RECEPTION = {"S101": ("aoyagi-reception",)}

@@ -12,12 +12,15 @@ from hakobou import drill
 from hakobou.lib import synthetic_registry
 from residents.models import Area
 from residents.services import area_upsert, responder_upsert, staff_upsert
+from shelters.models import Shelter
+from shelters.services import shelter_set_status, shelter_upsert
 
 
 @dataclass(frozen=True)
 class DrillSeedResult:
     areas: int
     accounts: int
+    shelters: int
     registry_rows: int
     registry_path: Path
 
@@ -43,21 +46,41 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         )
         for spec in drill.AREAS
     }
+    users = {}
     for account in drill.ACCOUNTS:
         if account.role is None:
-            staff_upsert(
+            users[account.username] = staff_upsert(
                 username=account.username,
                 password=account.password,
                 full_name=account.full_name,
             )
         else:
-            responder_upsert(
+            users[account.username] = responder_upsert(
                 username=account.username,
                 password=account.password,
                 role=account.role,
                 areas=[areas[code] for code in account.area_codes],
                 full_name=account.full_name,
             )
+
+    for spec in drill.SHELTERS:
+        shelter = shelter_upsert(
+            code=spec.code,
+            name=spec.name,
+            kana=spec.kana,
+            kind=spec.kind,
+            address=spec.address,
+            latitude=spec.latitude,
+            longitude=spec.longitude,
+            capacity=spec.capacity,
+            area=areas[spec.area_code],
+            hazards=spec.hazards,
+            barrier_free=spec.barrier_free,
+            accepts_pets=spec.accepts_pets,
+        )
+        shelter.reception.set([users[name] for name in drill.RECEPTION.get(spec.code, ())])
+        status = Shelter.Status.OPEN if spec.open else Shelter.Status.CLOSED
+        shelter_set_status(shelter=shelter, status=status, note="drill seed")
 
     path = registry_path or drill_registry_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,6 +91,7 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
     return DrillSeedResult(
         areas=Area.objects.filter(code__in=areas).count(),
         accounts=len(drill.ACCOUNTS),
+        shelters=len(drill.SHELTERS),
         registry_rows=written,
         registry_path=path,
     )

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from hakobou.admin import ReadOnlyAdminMixin
 from residents.importer import registry_import_enqueue
 from residents.models import (
     Account,
@@ -23,19 +24,6 @@ from residents.models import (
     TakeoverRequest,
 )
 from residents.registration import takeover_decide
-
-
-class ReadOnlyAdminMixin:
-    """Records written only by an import or an audit: staff look, nobody edits."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Area)

@@ -1,1 +1,46 @@
-"""Shelters — selectors. Filled in by the issue that builds this domain."""
+"""Reads for shelters: occupancy and congestion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from shelters.models import Shelter
+
+# 混雑 from this share of capacity; 満員 at capacity or when staff mark it full.
+CROWDED_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    people: int
+    capacity: int
+    congestion: str  # "available" 空きあり | "crowded" 混雑 | "full" 満員
+
+
+def congestion(*, people: int, capacity: int, status: str) -> str:
+    if status == Shelter.Status.FULL or (capacity and people >= capacity):
+        return "full"
+    if capacity and people >= capacity * CROWDED_SHARE:
+        return "crowded"
+    return "available"
+
+
+def shelters_with_occupancy(queryset: QuerySet[Shelter] | None = None) -> QuerySet[Shelter]:
+    """Shelters annotated with ``present`` (people with an open stay + companions)."""
+    open_stays = Q(stays__checked_out_at__isnull=True)
+    return (queryset if queryset is not None else Shelter.objects.all()).annotate(
+        residents_present=Count("stays", filter=open_stays),
+        companions_present=Sum("stays__companions", filter=open_stays, default=0),
+    )
+
+
+def occupancy(shelter: Shelter) -> Occupancy:
+    annotated = shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get()
+    people = annotated.residents_present + annotated.companions_present
+    return Occupancy(
+        people=people,
+        capacity=shelter.capacity,
+        congestion=congestion(people=people, capacity=shelter.capacity, status=shelter.status),
+    )

@@ -1,1 +1,194 @@
-"""Shelters — services. Filled in by the issue that builds this domain."""
+"""Shelters: opening and closing, and presence (check-in, check-out, transfer).
+
+Every way of arriving (poster QR, personal QR, name search at reception, a pickup
+arriving) goes through ``stay_check_in``; the database allows one open stay per
+person, so double scans and two devices at once are harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from residents.models import Account, Resident
+from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
+
+
+@transaction.atomic
+def shelter_upsert(*, code: str, hazards: tuple[str, ...] = (), **fields) -> Shelter:
+    """Create or update a shelter by code (seed data, imports). Status is left alone:
+    opening and closing go through shelter_set_status."""
+    shelter = Shelter.objects.filter(code=code).first() or Shelter(code=code)
+    for name, value in fields.items():
+        setattr(shelter, name, value)
+    for hazard in Shelter.HAZARDS:
+        setattr(shelter, f"for_{hazard}", hazard in hazards)
+    shelter.full_clean()
+    shelter.save()
+    return shelter
+
+
+@transaction.atomic
+def shelter_set_status(
+    *, shelter: Shelter, status: str, user: AbstractBaseUser | None = None, note: str = ""
+) -> Shelter:
+    """Open, mark full or close a shelter; admin and dashboard both call this."""
+    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    if shelter.status != status:
+        shelter.status = status
+        shelter.save(update_fields=["status", "updated_at"])
+        ShelterStatusChange.objects.create(
+            shelter=shelter, status=status, changed_by=user, note=note[:200]
+        )
+    return shelter
+
+
+class CheckInResult(StrEnum):
+    CHECKED_IN = "checked_in"
+    ALREADY_HERE = "already_here"  # a double scan: nothing changes
+    ELSEWHERE = "elsewhere"  # staying at another shelter: offer a transfer
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    result: CheckInResult
+    stay: Stay
+
+
+class ShelterClosed(Exception):
+    """Check-ins need an open shelter (a full one still takes people already on the way)."""
+
+
+def _open_stay(resident: Resident) -> Stay | None:
+    return (
+        Stay.objects.select_related("shelter")
+        .filter(resident=resident, checked_out_at__isnull=True)
+        .first()
+    )
+
+
+def _arrived(resident: Resident) -> None:
+    """What else a check-in ends. The out-of-shelter report (#6) is closed here."""
+
+
+def stay_check_in(
+    *,
+    resident: Resident,
+    shelter: Shelter,
+    method: str,
+    by_user: AbstractBaseUser | None = None,
+    by_account: Account | None = None,
+    companions: int = 0,
+    _retry: bool = True,
+) -> CheckInOutcome:
+    if shelter.status == Shelter.Status.CLOSED:
+        raise ShelterClosed
+    existing = _open_stay(resident)
+    if existing is not None:
+        result = (
+            CheckInResult.ALREADY_HERE
+            if existing.shelter_id == shelter.pk
+            else CheckInResult.ELSEWHERE
+        )
+        return CheckInOutcome(result, existing)
+    try:
+        with transaction.atomic():
+            stay = Stay.objects.create(
+                resident=resident, shelter=shelter, method=method, companions=companions
+            )
+            PresenceEvent.objects.create(
+                resident=resident,
+                shelter=shelter,
+                kind=PresenceEvent.Kind.CHECK_IN,
+                method=method,
+                by_user=by_user,
+                by_account=by_account,
+                companions=companions,
+            )
+            _arrived(resident)
+    except IntegrityError:
+        # Another device checked the same person in a moment ago: report that stay.
+        if not _retry:
+            raise
+        return stay_check_in(
+            resident=resident,
+            shelter=shelter,
+            method=method,
+            by_user=by_user,
+            by_account=by_account,
+            companions=companions,
+            _retry=False,
+        )
+    return CheckInOutcome(CheckInResult.CHECKED_IN, stay)
+
+
+@transaction.atomic
+def stay_check_out(
+    *,
+    resident: Resident,
+    method: str = Method.STAFF,
+    by_user: AbstractBaseUser | None = None,
+    by_account: Account | None = None,
+) -> Stay | None:
+    """End the open stay; None when there was none (a second tap is harmless)."""
+    stay = (
+        Stay.objects.select_for_update()
+        .filter(resident=resident, checked_out_at__isnull=True)
+        .first()
+    )
+    if stay is None:
+        return None
+    stay.checked_out_at = timezone.now()
+    stay.save(update_fields=["checked_out_at"])
+    PresenceEvent.objects.create(
+        resident=resident,
+        shelter=stay.shelter,
+        kind=PresenceEvent.Kind.CHECK_OUT,
+        method=method,
+        by_user=by_user,
+        by_account=by_account,
+    )
+    return stay
+
+
+@transaction.atomic
+def stay_transfer(
+    *,
+    resident: Resident,
+    to_shelter: Shelter,
+    method: str = Method.STAFF,
+    by_user: AbstractBaseUser | None = None,
+) -> Stay:
+    """Move someone from their current shelter to another (移動)."""
+    if to_shelter.status == Shelter.Status.CLOSED:
+        raise ShelterClosed
+    current = (
+        Stay.objects.select_for_update()
+        .filter(resident=resident, checked_out_at__isnull=True)
+        .first()
+    )
+    if current is not None and current.shelter_id == to_shelter.pk:
+        return current
+    companions = 0
+    if current is not None:
+        current.checked_out_at = timezone.now()
+        current.save(update_fields=["checked_out_at"])
+        companions = current.companions
+    stay = Stay.objects.create(
+        resident=resident, shelter=to_shelter, method=method, companions=companions
+    )
+    PresenceEvent.objects.create(
+        resident=resident,
+        shelter=to_shelter,
+        from_shelter=current.shelter if current else None,
+        kind=PresenceEvent.Kind.TRANSFER,
+        method=method,
+        by_user=by_user,
+        companions=companions,
+    )
+    _arrived(resident)
+    return stay

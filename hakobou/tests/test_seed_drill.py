@@ -41,6 +41,13 @@ class SeedDrillTestCase(TestCase):
         self.assertEqual(self.counts(), first_counts)
         self.assertEqual(registry.read_bytes(), first_bytes)
         self.assertEqual(first_counts, (3, 5, 4))
+        from shelters.models import Shelter, ShelterStatusChange
+
+        self.assertEqual(Shelter.objects.count(), len(drill.SHELTERS))
+        self.assertEqual(ShelterStatusChange.objects.count(), 2)  # two opened, once
+        gym = Shelter.objects.get(name="函館市立青柳小学校 体育館")
+        self.assertEqual((gym.status, gym.address), ("open", "北海道函館市青柳町22番13号"))
+        self.assertEqual([u.username for u in gym.reception.all()], ["aoyagi-reception"])
 
     def test_it_creates_the_yachigashira_drill(self):
         output = self.seed()

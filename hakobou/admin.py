@@ -1,0 +1,16 @@
+"""Admin building blocks shared by the apps (this module registers nothing)."""
+
+from django.http import HttpRequest
+
+
+class ReadOnlyAdminMixin:
+    """Records written only by an import or an audit: staff look, nobody edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
