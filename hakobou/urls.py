@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("residents.urls")),
+    path("", include("shelters.urls")),
 ]
 
 if settings.LINE_MODE == "simulator":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
 from residents.blind_index import match_candidates
 from residents.models import Account, Area, RegistryPerson, ResidentLink, TakeoverRequest
@@ -28,7 +28,8 @@ def linked_residents(account: Account | None) -> QuerySet[ResidentLink]:
     return (
         ResidentLink.objects.filter(account=account)
         .select_related("resident__registry_person", "resident__area")
-        .order_by("relation", "created_at")
+        # The account holder first, then family in the order they were added.
+        .order_by(Case(When(relation=ResidentLink.Relation.SELF, then=0), default=1), "created_at")
     )
 
 

@@ -1,4 +1,10 @@
-"""URLs of the shelters app. Filled in by the issue that builds this domain."""
+from django.urls import path
+
+from shelters import views
 
 app_name = "shelters"
-urlpatterns: list = []
+urlpatterns = [
+    # Short, because it is printed inside a QR code on the shelter's poster.
+    path("c/<str:token>/", views.poster_check_in, name="poster-check-in"),
+    path("shelters/<int:pk>/poster/", views.poster, name="poster"),
+]

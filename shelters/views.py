@@ -1,1 +1,72 @@
-"""Shelters — views. Filled in by the issue that builds this domain."""
+"""Shelter pages: the printable poster, and the check-in its QR code opens."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dashboard.permissions import responder_required
+from residents.identity import account_required, current_account
+from residents.roles import is_city_staff
+from residents.selectors import linked_residents
+from shelters import tokens
+from shelters.forms import PosterCheckInForm
+from shelters.models import Method, Shelter
+from shelters.services import ShelterClosed, stay_check_in
+
+
+@require_GET
+@responder_required
+def poster(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = get_object_or_404(Shelter, pk=pk)
+    if not (is_city_staff(request.user) or shelter.reception.filter(pk=request.user.pk).exists()):
+        raise PermissionDenied
+    return render(
+        request,
+        "shelters/poster.html",
+        {
+            "shelter": shelter,
+            # Our own generated SVG (no user input inside).
+            "qr_svg": mark_safe(tokens.poster_qr_svg(shelter)),  # noqa: S308
+            "url": tokens.poster_url(shelter),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@account_required
+def poster_check_in(request: HttpRequest, token: str) -> HttpResponse:
+    shelter = tokens.shelter_from_poster_token(token)
+    if shelter is None:
+        return render(request, "shelters/bad_qr.html", status=404)
+    account = current_account(request)
+    links = list(linked_residents(account))
+    context = {"shelter": shelter}
+    if not links:
+        return render(request, "shelters/check_in_register_first.html", context)
+    people = [(link.resident.pk, link.resident.display_name) for link in links]
+    form = PosterCheckInForm(request.POST if request.method == "POST" else None, people=people)
+    if request.method == "POST" and form.is_valid():
+        by_pk = {link.resident.pk: link.resident for link in links}
+        outcomes = []
+        try:
+            for index, pk in enumerate(form.cleaned_data["residents"]):
+                outcome = stay_check_in(
+                    resident=by_pk[pk],
+                    shelter=shelter,
+                    method=Method.POSTER_QR,
+                    by_account=account,
+                    companions=form.cleaned_data["companions"] if index == 0 else 0,
+                )
+                outcomes.append((by_pk[pk], outcome))
+        except ShelterClosed:
+            return render(request, "shelters/check_in_closed.html", context)
+        context["outcomes"] = outcomes
+        return render(request, "shelters/check_in_done.html", context)
+    if shelter.status == Shelter.Status.CLOSED:
+        return render(request, "shelters/check_in_closed.html", context)
+    context["form"] = form
+    return render(request, "shelters/check_in.html", context)
