@@ -1,7 +1,9 @@
-"""Signed tokens for QR codes: a shelter's poster, and (later) a resident's personal QR.
+"""Signed tokens for QR codes: a shelter's poster and a resident's personal QR.
 
 A poster token names a shelter and is signed, so a printed code cannot be edited to
-check people in somewhere else; it does not expire (posters stay up for days).
+check people in somewhere else; it does not expire (posters stay up for days). A
+personal token names a resident and expires after minutes, so a screenshot cannot
+be replayed for ever.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.core import signing
 
 from hakobou.lib.qr import qr_svg
 from messaging.line import liff_url
+from residents.models import Resident
 from shelters.models import Shelter
 
 POSTER_SALT = "shelters.poster"
@@ -39,3 +42,47 @@ def poster_url(shelter: Shelter) -> str:
 
 def poster_qr_svg(shelter: Shelter) -> str:
     return qr_svg(poster_url(shelter))
+
+
+# --- Personal QR ---------------------------------------------------------------------
+
+PERSONAL_SALT = "shelters.personal"
+PERSONAL_PREFIX = "HKB1:"
+# A screenshot stops working after this; the page renews its codes well before.
+PERSONAL_MAX_AGE_SECONDS = 15 * 60
+
+
+class PersonalTokenError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "expired" | "invalid"
+
+
+def personal_token(resident: Resident) -> str:
+    """What a resident's personal QR code holds: who, signed, with the time it was made."""
+    signer = signing.TimestampSigner(salt=PERSONAL_SALT)
+    return PERSONAL_PREFIX + signer.sign_object({"r": resident.pk}, compress=True)
+
+
+def resident_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_SECONDS) -> Resident:
+    """The resident a scanned personal QR names. Raises PersonalTokenError."""
+    text = (text or "").strip()
+    if not text.startswith(PERSONAL_PREFIX):
+        raise PersonalTokenError("invalid")
+    signer = signing.TimestampSigner(salt=PERSONAL_SALT)
+    try:
+        payload = signer.unsign_object(text[len(PERSONAL_PREFIX) :], max_age=max_age)
+    except signing.SignatureExpired:
+        raise PersonalTokenError("expired") from None
+    except signing.BadSignature:
+        raise PersonalTokenError("invalid") from None
+    resident = (
+        Resident.objects.filter(pk=payload.get("r")).first() if isinstance(payload, dict) else None
+    )
+    if resident is None:
+        raise PersonalTokenError("invalid")
+    return resident
+
+
+def personal_qr_svg(resident: Resident) -> str:
+    return qr_svg(personal_token(resident))

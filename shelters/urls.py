@@ -7,4 +7,5 @@ urlpatterns = [
     # Short, because it is printed inside a QR code on the shelter's poster.
     path("c/<str:token>/", views.poster_check_in, name="poster-check-in"),
     path("shelters/<int:pk>/poster/", views.poster, name="poster"),
+    path("my/qr/", views.my_qr, name="my-qr"),
 ]

@@ -70,3 +70,20 @@ def poster_check_in(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "shelters/check_in_closed.html", context)
     context["form"] = form
     return render(request, "shelters/check_in.html", context)
+
+
+@require_GET
+@account_required
+def my_qr(request: HttpRequest) -> HttpResponse:
+    """The resident's personal QR codes (self and family) to show at reception."""
+    links = list(linked_residents(current_account(request)))
+    codes = [
+        # Our own generated SVG (no user input inside).
+        (link.resident, mark_safe(tokens.personal_qr_svg(link.resident)))  # noqa: S308
+        for link in links
+    ]
+    return render(
+        request,
+        "shelters/my_qr.html",
+        {"codes": codes, "renew_seconds": tokens.PERSONAL_MAX_AGE_SECONDS // 3},
+    )
