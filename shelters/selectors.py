@@ -44,3 +44,23 @@ def occupancy(shelter: Shelter) -> Occupancy:
         capacity=shelter.capacity,
         congestion=congestion(people=people, capacity=shelter.capacity, status=shelter.status),
     )
+
+
+def shelter_roster(shelter: Shelter) -> QuerySet:
+    """Who is at the shelter now, earliest arrival first."""
+    from shelters.models import Stay
+
+    return (
+        Stay.objects.filter(shelter=shelter, checked_out_at__isnull=True)
+        .select_related("resident__registry_person")
+        .order_by("checked_in_at", "pk")
+    )
+
+
+def can_see_roster(user, shelter: Shelter) -> bool:
+    """City staff and the shelter's own reception; nobody else."""
+    from residents.roles import is_city_staff
+
+    return is_city_staff(user) or (
+        user.is_authenticated and shelter.reception.filter(pk=user.pk).exists()
+    )

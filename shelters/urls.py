@@ -8,4 +8,6 @@ urlpatterns = [
     path("c/<str:token>/", views.poster_check_in, name="poster-check-in"),
     path("shelters/<int:pk>/poster/", views.poster, name="poster"),
     path("my/qr/", views.my_qr, name="my-qr"),
+    path("shelters/<int:pk>/roster/", views.roster, name="roster"),
+    path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
 ]

@@ -6,24 +6,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard.permissions import responder_required
+from hakobou.lib.csvexport import excel_csv
 from residents.identity import account_required, current_account
-from residents.roles import is_city_staff
 from residents.selectors import linked_residents
 from shelters import tokens
 from shelters.forms import PosterCheckInForm
 from shelters.models import Method, Shelter
+from shelters.selectors import can_see_roster, occupancy, shelter_roster
 from shelters.services import ShelterClosed, stay_check_in
 
 
 @require_GET
 @responder_required
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = get_object_or_404(Shelter, pk=pk)
-    if not (is_city_staff(request.user) or shelter.reception.filter(pk=request.user.pk).exists()):
-        raise PermissionDenied
+    shelter = _roster_shelter(request, pk)
     return render(
         request,
         "shelters/poster.html",
@@ -87,3 +88,50 @@ def my_qr(request: HttpRequest) -> HttpResponse:
         "shelters/my_qr.html",
         {"codes": codes, "renew_seconds": tokens.PERSONAL_MAX_AGE_SECONDS // 3},
     )
+
+
+def _roster_shelter(request: HttpRequest, pk: int) -> Shelter:
+    shelter = get_object_or_404(Shelter, pk=pk)
+    if not can_see_roster(request.user, shelter):
+        raise PermissionDenied
+    return shelter
+
+
+@require_GET
+@responder_required
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = _roster_shelter(request, pk)
+    stays = list(shelter_roster(shelter))
+    return render(
+        request,
+        "shelters/roster.html",
+        {"shelter": shelter, "stays": stays, "occupancy": occupancy(shelter)},
+    )
+
+
+@require_GET
+@responder_required
+def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = _roster_shelter(request, pk)
+    rows = (
+        [
+            stay.resident.display_name,
+            stay.resident.display_kana,
+            localtime(stay.checked_in_at).strftime("%Y-%m-%d %H:%M"),
+            stay.get_method_display(),
+            stay.companions,
+            _("照合済み") if stay.resident.is_verified else _("未確認"),
+        ]
+        for stay in shelter_roster(shelter)
+    )
+    header = [
+        _("氏名"),
+        _("フリガナ"),
+        _("入所日時"),
+        _("方法"),
+        _("同行者（未登録）"),
+        _("住基照合"),
+    ]
+    response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'
+    return response
