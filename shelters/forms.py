@@ -31,3 +31,49 @@ class PosterCheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["residents"].choices = people
         self.fields["residents"].initial = [pk for pk, _label in people]
+
+
+class ShelterSearchForm(forms.Form):
+    """Where the person is (GPS, a tapped point or a town) and what they need."""
+
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    area = forms.ModelChoiceField(
+        label=_("町名から探す"), queryset=None, required=False, empty_label=_("（現在地を使う）")
+    )
+    hazard = forms.ChoiceField(
+        label=_("災害の種類"),
+        required=False,
+        choices=[
+            ("", _("指定なし")),
+            ("tsunami", _("津波のとき")),
+            ("flood", _("洪水のとき")),
+            ("landslide", _("土砂災害のとき")),
+            ("earthquake", _("地震のとき")),
+            ("fire", _("大規模火災のとき")),
+        ],
+    )
+    pets = forms.BooleanField(label=_("ペットと一緒"), required=False)
+    barrier_free = forms.BooleanField(label=_("バリアフリー"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from residents.models import Area
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        if "lat" in self.errors or "lng" in self.errors:
+            raise forms.ValidationError(
+                _("現在地の情報が正しくありません。町名から探してください。")
+            )
+        return data
+
+    def point(self) -> tuple[float | None, float | None]:
+        data = self.cleaned_data
+        if data.get("area") is not None:
+            return data["area"].center_lat, data["area"].center_lng
+        if data.get("lat") is not None and data.get("lng") is not None:
+            return data["lat"], data["lng"]
+        return None, None

@@ -64,3 +64,53 @@ def can_see_roster(user, shelter: Shelter) -> bool:
     return is_city_staff(user) or (
         user.is_authenticated and shelter.reception.filter(pk=user.pk).exists()
     )
+
+
+@dataclass(frozen=True)
+class ShelterHit:
+    shelter: Shelter
+    distance_m: float | None
+    occupancy: Occupancy
+
+
+def shelter_search(
+    *,
+    lat: float | None = None,
+    lng: float | None = None,
+    hazard: str | None = None,
+    pets: bool = False,
+    barrier_free: bool = False,
+    limit: int = 20,
+) -> list[ShelterHit]:
+    """Open shelters, nearest first when a point is given, with their congestion."""
+    from hakobou.lib.geo import distance_m
+
+    shelters = Shelter.objects.exclude(status=Shelter.Status.CLOSED)
+    if hazard in Shelter.HAZARDS:
+        shelters = shelters.filter(**{f"for_{hazard}": True})
+    if pets:
+        shelters = shelters.filter(accepts_pets=True)
+    if barrier_free:
+        shelters = shelters.filter(barrier_free=True)
+    hits = []
+    for shelter in shelters_with_occupancy(shelters):
+        people = shelter.residents_present + shelter.companions_present
+        hits.append(
+            ShelterHit(
+                shelter=shelter,
+                distance_m=(
+                    distance_m(lat, lng, shelter.latitude, shelter.longitude)
+                    if lat is not None and lng is not None
+                    else None
+                ),
+                occupancy=Occupancy(
+                    people=people,
+                    capacity=shelter.capacity,
+                    congestion=congestion(
+                        people=people, capacity=shelter.capacity, status=shelter.status
+                    ),
+                ),
+            )
+        )
+    hits.sort(key=lambda hit: (hit.distance_m is None, hit.distance_m or 0, hit.shelter.code))
+    return hits[:limit]

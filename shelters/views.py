@@ -15,9 +15,9 @@ from hakobou.lib.csvexport import excel_csv
 from residents.identity import account_required, current_account
 from residents.selectors import linked_residents
 from shelters import tokens
-from shelters.forms import PosterCheckInForm
+from shelters.forms import PosterCheckInForm, ShelterSearchForm
 from shelters.models import Method, Shelter
-from shelters.selectors import can_see_roster, occupancy, shelter_roster
+from shelters.selectors import can_see_roster, occupancy, shelter_roster, shelter_search
 from shelters.services import ShelterClosed, stay_check_in
 
 
@@ -135,3 +135,26 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'
     return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Public shelter search (no login): open shelters near the person, with congestion."""
+    form = ShelterSearchForm(request.GET or None)
+    hits, searched = [], False
+    if form.is_bound and form.is_valid():
+        lat, lng = form.point()
+        data = form.cleaned_data
+        hits = shelter_search(
+            lat=lat,
+            lng=lng,
+            hazard=data["hazard"] or None,
+            pets=data["pets"],
+            barrier_free=data["barrier_free"],
+        )
+        searched = True
+    elif not form.is_bound:
+        hits = shelter_search()
+    return render(
+        request, "shelters/search.html", {"form": form, "hits": hits, "searched": searched}
+    )

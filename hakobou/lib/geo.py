@@ -50,3 +50,16 @@ def validate_area_geometry(geometry: Any) -> None:
             raise InvalidGeoJSON("a polygon needs at least one ring")
         for ring in polygon:
             _check_ring(ring)
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine); plenty for "which shelter is nearest"."""
+    from math import asin, cos, radians, sin, sqrt
+
+    phi1, phi2 = radians(lat1), radians(lat2)
+    dphi, dlmb = radians(lat2 - lat1), radians(lng2 - lng1)
+    a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * asin(sqrt(a))
