@@ -36,14 +36,18 @@ def shelters_with_occupancy(queryset: QuerySet[Shelter] | None = None) -> QueryS
     )
 
 
-def occupancy(shelter: Shelter) -> Occupancy:
-    annotated = shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get()
+def _occupancy_of(annotated: Shelter) -> Occupancy:
+    """From a shelter annotated by shelters_with_occupancy."""
     people = annotated.residents_present + annotated.companions_present
     return Occupancy(
         people=people,
-        capacity=shelter.capacity,
-        congestion=congestion(people=people, capacity=shelter.capacity, status=shelter.status),
+        capacity=annotated.capacity,
+        congestion=congestion(people=people, capacity=annotated.capacity, status=annotated.status),
     )
+
+
+def occupancy(shelter: Shelter) -> Occupancy:
+    return _occupancy_of(shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get())
 
 
 def shelter_roster(shelter: Shelter) -> QuerySet:
@@ -92,25 +96,17 @@ def shelter_search(
         shelters = shelters.filter(accepts_pets=True)
     if barrier_free:
         shelters = shelters.filter(barrier_free=True)
-    hits = []
-    for shelter in shelters_with_occupancy(shelters):
-        people = shelter.residents_present + shelter.companions_present
-        hits.append(
-            ShelterHit(
-                shelter=shelter,
-                distance_m=(
-                    distance_m(lat, lng, shelter.latitude, shelter.longitude)
-                    if lat is not None and lng is not None
-                    else None
-                ),
-                occupancy=Occupancy(
-                    people=people,
-                    capacity=shelter.capacity,
-                    congestion=congestion(
-                        people=people, capacity=shelter.capacity, status=shelter.status
-                    ),
-                ),
-            )
+    hits = [
+        ShelterHit(
+            shelter=shelter,
+            distance_m=(
+                distance_m(lat, lng, shelter.latitude, shelter.longitude)
+                if lat is not None and lng is not None
+                else None
+            ),
+            occupancy=_occupancy_of(shelter),
         )
+        for shelter in shelters_with_occupancy(shelters)
+    ]
     hits.sort(key=lambda hit: (hit.distance_m is None, hit.distance_m or 0, hit.shelter.code))
     return hits[:limit]

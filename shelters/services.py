@@ -126,6 +126,30 @@ def stay_check_in(
     return CheckInOutcome(CheckInResult.CHECKED_IN, stay)
 
 
+def stay_check_in_group(
+    *,
+    residents: list[Resident],
+    shelter: Shelter,
+    method: str,
+    by_account: Account | None = None,
+    companions: int = 0,
+) -> list[tuple[Resident, CheckInOutcome]]:
+    """Self and family arriving together; unregistered companions go with the first."""
+    return [
+        (
+            resident,
+            stay_check_in(
+                resident=resident,
+                shelter=shelter,
+                method=method,
+                by_account=by_account,
+                companions=companions if index == 0 else 0,
+            ),
+        )
+        for index, resident in enumerate(residents)
+    ]
+
+
 @transaction.atomic
 def stay_check_out(
     *,

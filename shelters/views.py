@@ -18,13 +18,13 @@ from shelters import tokens
 from shelters.forms import PosterCheckInForm, ShelterSearchForm
 from shelters.models import Method, Shelter
 from shelters.selectors import can_see_roster, occupancy, shelter_roster, shelter_search
-from shelters.services import ShelterClosed, stay_check_in
+from shelters.services import ShelterClosed, stay_check_in_group
 
 
 @require_GET
 @responder_required
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _roster_shelter(request, pk)
+    shelter = _shelter_for_its_staff(request, pk)
     return render(
         request,
         "shelters/poster.html",
@@ -52,17 +52,14 @@ def poster_check_in(request: HttpRequest, token: str) -> HttpResponse:
     form = PosterCheckInForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         by_pk = {link.resident.pk: link.resident for link in links}
-        outcomes = []
         try:
-            for index, pk in enumerate(form.cleaned_data["residents"]):
-                outcome = stay_check_in(
-                    resident=by_pk[pk],
-                    shelter=shelter,
-                    method=Method.POSTER_QR,
-                    by_account=account,
-                    companions=form.cleaned_data["companions"] if index == 0 else 0,
-                )
-                outcomes.append((by_pk[pk], outcome))
+            outcomes = stay_check_in_group(
+                residents=[by_pk[pk] for pk in form.cleaned_data["residents"]],
+                shelter=shelter,
+                method=Method.POSTER_QR,
+                by_account=account,
+                companions=form.cleaned_data["companions"],
+            )
         except ShelterClosed:
             return render(request, "shelters/check_in_closed.html", context)
         context["outcomes"] = outcomes
@@ -90,7 +87,7 @@ def my_qr(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _roster_shelter(request: HttpRequest, pk: int) -> Shelter:
+def _shelter_for_its_staff(request: HttpRequest, pk: int) -> Shelter:
     shelter = get_object_or_404(Shelter, pk=pk)
     if not can_see_roster(request.user, shelter):
         raise PermissionDenied
@@ -100,7 +97,7 @@ def _roster_shelter(request: HttpRequest, pk: int) -> Shelter:
 @require_GET
 @responder_required
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _roster_shelter(request, pk)
+    shelter = _shelter_for_its_staff(request, pk)
     stays = list(shelter_roster(shelter))
     return render(
         request,
@@ -112,7 +109,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @responder_required
 def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _roster_shelter(request, pk)
+    shelter = _shelter_for_its_staff(request, pk)
     rows = (
         [
             stay.resident.display_name,

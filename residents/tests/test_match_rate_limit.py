@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from residents.models import Account, MatchAttempt
 from residents.registration import Actor, MatchResult, registry_match
+from residents.tests.base import ResidentClientMixin
 from residents.tests.factories import RegistryPersonFactory
 
 BIRTH = datetime.date(1970, 3, 2)
@@ -67,18 +68,14 @@ class MatchRateLimitTestCase(TestCase):
         self.assertNotIn("1970", stored)
 
 
-class LockedPageTestCase(TestCase):
+class LockedPageTestCase(ResidentClientMixin, TestCase):
     @override_settings(REGISTRY_MATCH_MAX_FAILURES=1)
     def test_the_page_says_to_wait_and_offers_manual_entry(self):
-        from residents.tests.base import ResidentClientMixin
-
-        helper = ResidentClientMixin()
-        helper.client = self.client
-        helper.sign_in_as_line_user()
+        self.sign_in_as_line_user()
         self.client.post("/my/register/consent/", {"agree": "on"})
         self.client.get("/my/register/")
-        helper.answer(kana="ダレモ イナイ")
-        helper.answer(kana="ダレモ イナイ")
+        self.answer(kana="ダレモ イナイ")
+        self.answer(kana="ダレモ イナイ")
         page = self.client.get("/my/register/result/")
         self.assertContains(page, "しばらく時間をおいて")
         self.assertContains(page, "/my/register/manual/")
