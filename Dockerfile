@@ -1,4 +1,11 @@
 # Production image: gunicorn serves the web app, WhiteNoise its static files.
+
+# Third-party browser code, pinned by package-lock.json.
+FROM node:20-slim AS vendor
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -9,6 +16,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+COPY --from=vendor /build/node_modules/jsqr/dist node_modules/jsqr/dist
 # collectstatic needs settings to load; these build-time values never reach run time.
 RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-0000000000000000000000000000 \
     ALLOWED_HOSTS=build LINE_MODE=simulator LINE_ALLOW_SIMULATOR_IN_PRODUCTION=true \

@@ -21,12 +21,21 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
+# Third-party browser code (the QR decoder), pinned in package-lock.json, never committed.
+# Without npm the reception page still works with a USB scanner or name search.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	else \
+		echo "npm not found: camera scanning at reception is off until 'npm ci' runs"; \
+	fi
+
 ## run: install, migrate, seed the drill and serve http://$(HOST):$(PORT) (+ a Celery worker when REDIS_URL is set)
-run: $(VENV)/.run-deps
+run: $(VENV)/.run-deps node_modules/.package-lock.json
 	HOST=$(HOST) PORT=$(PORT) bin/dev-server
 
 ## test: the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
-test: $(VENV)/.dev-deps
+test: $(VENV)/.dev-deps node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
@@ -43,4 +52,4 @@ messages: $(VENV)/.dev-deps
 	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

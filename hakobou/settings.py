@@ -209,6 +209,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Third-party browser code installed by `npm ci` (package-lock.json pins it).
+QR_DECODER_DIR = BASE_DIR / "node_modules" / "jsqr" / "dist"
+if QR_DECODER_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/jsqr", QR_DECODER_DIR))
 # Development serves straight from the app folders; production from collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

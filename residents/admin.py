@@ -15,6 +15,7 @@ from residents.importer import registry_import_enqueue
 from residents.models import (
     Account,
     Area,
+    DetailView,
     ImportRun,
     MatchAttempt,
     RegistryPerson,
@@ -24,6 +25,7 @@ from residents.models import (
     TakeoverRequest,
 )
 from residents.registration import takeover_decide
+from residents.services import detail_view_log
 
 
 @admin.register(Area)
@@ -49,8 +51,37 @@ class ResponderUserAdmin(UserAdmin):
     list_filter = ("is_staff", "is_active", "groups")
 
 
+class DetailViewLogMixin:
+    """Log every admin page that shows people's details: the list and the record
+    (DESIGN: every view of personal detail by staff is logged)."""
+
+    def _log(self, request: HttpRequest, objects) -> None:
+        people = list(objects)
+        if isinstance(self, RegistryPersonAdmin):
+            detail_view_log(
+                user=request.user, registry_people=people, context=DetailView.Context.ADMIN
+            )
+        else:
+            detail_view_log(user=request.user, residents=people, context=DetailView.Context.ADMIN)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._log(request, changelist.result_list)
+        return response
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                self._log(request, [obj])
+        return response
+
+
 @admin.register(RegistryPerson)
-class RegistryPersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RegistryPersonAdmin(DetailViewLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The imported registry, read-only: it changes only by importing a new extract."""
 
     list_display = (
@@ -216,7 +247,7 @@ class ResidentLinkInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
     """Residents known to the portal. Unverified ones (not found in the registry,
     entered by hand) are marked so staff can check them."""
 
@@ -232,6 +263,7 @@ class ResidentAdmin(admin.ModelAdmin):
         "address",
         "phone",
         "area",
+        "care",
         "registered_by",
         "created_at",
         "updated_at",
@@ -301,4 +333,16 @@ class MatchAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("result",)
     date_hierarchy = "created_at"
     list_select_related = ("account", "user")
+    show_full_result_count = False
+
+
+@admin.register(DetailView)
+class DetailViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who viewed whose details, when and where (read-only)."""
+
+    list_display = ("created_at", "user", "context", "resident_ref", "registry_ref")
+    list_filter = ("context", "user")
+    search_fields = ("=resident_ref", "=registry_ref", "user__username")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
     show_full_result_count = False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hakobou.lib.kana import is_katakana_name, normalize_kana
 from hakobou.lib.wareki import InvalidDate, parse_birth_date
-from residents.models import Area, RegistryPerson
+from residents.models import Area, CareConsideration, RegistryPerson
 
 ERA_CHOICES = [
     ("令和", _("令和")),
@@ -186,6 +186,34 @@ class PhoneForm(forms.Form):
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
+
+
+class CareField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("配慮が必要なこと（あてはまるものすべて）"))
+        kwargs.setdefault(
+            "help_text",
+            _("避難所の受付や支援する人に伝わります。いつでも変更できます。"),
+        )
+        super().__init__(
+            choices=CareConsideration.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            error_messages={"invalid_choice": _("配慮事項の選択が正しくありません。")},
+            **kwargs,
+        )
+
+
+class VerifiedResidentForm(PhoneForm):
+    """What a registry-matched resident may change themselves."""
+
+    care = CareField()
+
+
+class UnverifiedResidentForm(ManualEntryForm):
+    care = CareField()
+
+    field_order = [*ManualEntryForm.field_order, "care"]
 
 
 class RecoveryForm(forms.Form):

@@ -169,6 +169,24 @@ class RegistryPerson(models.Model):
         return f"{self.resident_number}"
 
 
+class CareConsideration(models.TextChoices):
+    """配慮事項: what helpers at a shelter or a door need to know about a person."""
+
+    ELDERLY = "elderly", _("高齢")
+    DISABILITY = "disability", _("障がい")
+    INFANT = "infant", _("乳幼児")
+    PREGNANT = "pregnant", _("妊娠中")
+    NURSING_CARE = "nursing_care", _("要介護")
+    CHRONIC_ILLNESS = "chronic_illness", _("持病")
+    ALLERGY = "allergy", _("アレルギー")
+    PET = "pet", _("ペット")
+
+
+def validate_care(value: object) -> None:
+    if not isinstance(value, list) or not set(value) <= set(CareConsideration.values):
+        raise ValidationError(_("配慮事項の選択が正しくありません。"), code="invalid_care")
+
+
 class Resident(models.Model):
     """Someone the portal helps. Verified: linked to a registry record. Unverified:
     entered by hand (visitors, tourists, people not found), marked for staff."""
@@ -190,6 +208,8 @@ class Resident(models.Model):
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("町会")
     )
+    # Codes of CareConsideration; the person (or whoever registered them) keeps it up to date.
+    care = models.JSONField(_("配慮事項"), default=list, blank=True, validators=[validate_care])
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -227,6 +247,15 @@ class Resident(models.Model):
     @property
     def display_address(self) -> str:
         return self.registry_person.address if self.registry_person else self.address
+
+    @property
+    def needs_support(self) -> bool:
+        """避難行動要支援者 in the city's registry."""
+        return bool(self.registry_person and self.registry_person.needs_support)
+
+    def get_care_display(self) -> list[str]:
+        labels = dict(CareConsideration.choices)
+        return [str(labels[code]) for code in self.care if code in labels]
 
 
 class Account(models.Model):
@@ -353,3 +382,36 @@ class MatchAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_result_display()}"
+
+
+class DetailView(models.Model):
+    """閲覧記録: a staff member or volunteer saw a person's details (who, whom, when, where).
+
+    Kept when the resident is deleted (withdrawal), without the personal data."""
+
+    class Context(models.TextChoices):
+        ROSTER = "roster", _("避難者名簿")
+        ROSTER_CSV = "roster_csv", _("避難者名簿 CSV")
+        RECEPTION = "reception", _("受付")
+        DASHBOARD = "dashboard", _("ダッシュボード詳細")
+        ADMIN = "admin", _("管理画面")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resident = models.ForeignKey(Resident, null=True, on_delete=models.SET_NULL, related_name="+")
+    resident_ref = models.PositiveBigIntegerField(_("住民（内部番号）"), null=True)
+    # Someone found in the registry at reception who has no resident record yet.
+    registry_ref = models.PositiveBigIntegerField(_("住基記録（内部番号）"), null=True)
+    context = models.CharField(_("画面"), max_length=20, choices=Context)
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("閲覧記録")
+        verbose_name_plural = _("閲覧記録")
+        indexes = [
+            models.Index(fields=["resident_ref", "created_at"], name="detailview_resident_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_context_display()}"

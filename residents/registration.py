@@ -260,6 +260,22 @@ def _same_household(account: Account, person: RegistryPerson) -> bool:
     )
 
 
+def resident_for_registry(
+    *, person: RegistryPerson, registered_by: AbstractBaseUser | None = None
+) -> Resident:
+    """The resident record of a registry person, made on first need (for example
+    when reception checks in someone who never registered)."""
+    try:
+        with transaction.atomic():
+            resident, _ = Resident.objects.get_or_create(
+                registry_person=person,
+                defaults={"area_id": person.area_id, "registered_by": registered_by},
+            )
+    except IntegrityError:  # made by another request a moment ago
+        resident = Resident.objects.get(registry_person=person)
+    return resident
+
+
 @transaction.atomic
 def resident_link_registry(
     *,
@@ -273,9 +289,7 @@ def resident_link_registry(
     Needs staff approval when the person is already someone else's "self", or
     when family is added from outside the account holder's registry household.
     """
-    resident, _ = Resident.objects.get_or_create(
-        registry_person=person, defaults={"area_id": person.area_id, "registered_by": registered_by}
-    )
+    resident = resident_for_registry(person=person, registered_by=registered_by)
     existing = ResidentLink.objects.filter(account=account, resident=resident).first()
     if existing is not None:
         return LinkOutcome(LinkResult.ALREADY, resident)
@@ -335,8 +349,8 @@ def resident_create_manual(
     return resident
 
 
-SELF_EDITABLE_VERIFIED = ("phone",)
-SELF_EDITABLE_UNVERIFIED = ("name", "name_kana", "birth_date", "address", "phone", "area")
+SELF_EDITABLE_VERIFIED = ("phone", "care")
+SELF_EDITABLE_UNVERIFIED = ("name", "name_kana", "birth_date", "address", "phone", "area", "care")
 
 
 @transaction.atomic

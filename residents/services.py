@@ -1,14 +1,16 @@
-"""Writes for areas and responders. Views, admin, commands and tests call these."""
+"""Writes for areas and responders, and the log of who viewed whose details.
+
+Views, admin, commands and tests call these."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from residents.models import Area, ResponderProfile
+from residents.models import Area, DetailView, RegistryPerson, Resident, ResponderProfile
 from residents.roles import Role
 
 User = get_user_model()
@@ -74,3 +76,21 @@ def responder_upsert(
     profile.save()
     profile.areas.set(areas)
     return user
+
+
+def detail_view_log(
+    *,
+    user: AbstractBaseUser,
+    residents: Iterable[Resident] = (),
+    registry_people: Iterable[RegistryPerson] = (),
+    context: str,
+) -> None:
+    """Record that ``user`` was shown these people's details (DESIGN: every view of
+    personal detail by staff or volunteers is logged)."""
+    rows = [
+        DetailView(user=user, resident=resident, resident_ref=resident.pk, context=context)
+        for resident in residents
+    ] + [
+        DetailView(user=user, registry_ref=person.pk, context=context) for person in registry_people
+    ]
+    DetailView.objects.bulk_create(rows, batch_size=500)

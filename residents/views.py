@@ -24,8 +24,9 @@ from residents.forms import (
     KanaForm,
     ManualEntryForm,
     NarrowForm,
-    PhoneForm,
     RecoveryForm,
+    UnverifiedResidentForm,
+    VerifiedResidentForm,
 )
 from residents.identity import (
     WizardState,
@@ -193,7 +194,9 @@ def _own_resident(request: HttpRequest, pk: int) -> Resident:
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _own_resident(request, pk)
     if resident.is_verified:
-        form = PhoneForm(_posted(request), initial={"phone": resident.phone})
+        form = VerifiedResidentForm(
+            _posted(request), initial={"phone": resident.phone, "care": resident.care}
+        )
     else:
         initial = {
             "name": resident.name,
@@ -201,9 +204,10 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "address": resident.address,
             "phone": resident.phone,
             "area": resident.area_id,
+            "care": resident.care,
             **BirthDateForm.initial_for(resident.birth_date),
         }
-        form = ManualEntryForm(_posted(request), initial=initial)
+        form = UnverifiedResidentForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k in _editable(resident)}
         if not resident.is_verified:

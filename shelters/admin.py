@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
 from hakobou.admin import ReadOnlyAdminMixin
+from hakobou.lib.maps import MAP_CONFIG_ID, map_config
 from shelters.models import PresenceEvent, Shelter, ShelterStatusChange
 from shelters.services import shelter_set_status
 
@@ -20,10 +22,35 @@ class ShelterAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "area", "for_tsunami", "accepts_pets", "barrier_free")
     search_fields = ("code", "name", "kana", "address")
     # The status changes only through the service (history, one rule for admin and dashboard).
-    readonly_fields = ("status",)
+    readonly_fields = ("status", "location_map")
     filter_horizontal = ("reception",)
     inlines = [ShelterStatusChangeInline]
     actions = ["open_shelters", "mark_full", "close_shelters"]
+
+    class Media:
+        css = {"all": ("leaflet/leaflet.css",)}
+        js = ("leaflet/leaflet.js", "js/point-picker.js")
+
+    def get_fields(self, request, obj=None):
+        # The map goes right under the two inputs it fills, not last with the read-only fields.
+        fields = [name for name in super().get_fields(request, obj) if name != "location_map"]
+        after = fields.index("longitude") + 1
+        return [*fields[:after], "location_map", *fields[after:]]
+
+    @admin.display(description=_("地図"))
+    def location_map(self, obj: Shelter | None) -> str:
+        # Only a helper for the latitude / longitude inputs: they stay ordinary fields and
+        # are what is saved, so the form also works without JavaScript.
+        return format_html(
+            '{}<div data-point-picker data-lat-input="id_latitude" data-lng-input="id_longitude"'
+            ' data-marker-label="{}"'
+            ' style="width: min(40rem, 100vw - 3rem); height: 22rem"></div>'
+            # The read-only cell is already indented; admin's .help would indent it twice.
+            '<p class="help" style="margin-left: 0; padding-left: 0">{}</p>',
+            json_script(map_config(), MAP_CONFIG_ID),
+            _("避難所の位置"),
+            _("地図をクリックするか印をドラッグすると、緯度と経度が入ります。"),
+        )
 
     def _set(self, request, queryset, status, message):
         for shelter in queryset:

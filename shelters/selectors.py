@@ -1,15 +1,27 @@
-"""Reads for shelters: occupancy and congestion."""
+"""Reads for shelters: occupancy and congestion, rosters, search, reception lookups."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
-from shelters.models import Shelter
+from hakobou.lib.kana import normalize_kana
+from residents.models import CareConsideration, RegistryPerson, Resident
+from shelters.models import Method, Shelter, Stay
 
 # 混雑 from this share of capacity; 満員 at capacity or when staff mark it full.
 CROWDED_SHARE = 0.8
+
+
+CONGESTION_LABELS = {
+    "available": _("空きあり"),
+    "crowded": _("混雑"),
+    "full": _("満員"),
+}
 
 
 @dataclass(frozen=True)
@@ -17,6 +29,10 @@ class Occupancy:
     people: int
     capacity: int
     congestion: str  # "available" 空きあり | "crowded" 混雑 | "full" 満員
+
+    @property
+    def congestion_label(self) -> str:
+        return str(CONGESTION_LABELS[self.congestion])
 
 
 def congestion(*, people: int, capacity: int, status: str) -> str:
@@ -52,8 +68,6 @@ def occupancy(shelter: Shelter) -> Occupancy:
 
 def shelter_roster(shelter: Shelter) -> QuerySet:
     """Who is at the shelter now, earliest arrival first."""
-    from shelters.models import Stay
-
     return (
         Stay.objects.filter(shelter=shelter, checked_out_at__isnull=True)
         .select_related("resident__registry_person")
@@ -110,3 +124,150 @@ def shelter_search(
     ]
     hits.sort(key=lambda hit: (hit.distance_m is None, hit.distance_m or 0, hit.shelter.code))
     return hits[:limit]
+
+
+# --- Reception ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceptionPerson:
+    """One person as the reception screen shows them: a registered resident, or someone
+    found in the registry who has no resident record yet (made at check-in)."""
+
+    handle: str
+    name: str
+    kana: str
+    verified: bool
+    needs_support: bool
+    care: list[str]
+    stay: Stay | None
+    method: str  # how reception found them (Method): personal QR or name search
+    resident: Resident | None = None
+    person: RegistryPerson | None = None
+
+
+def _reception_person(
+    resident: Resident | None, person: RegistryPerson | None = None, *, method: str
+) -> ReceptionPerson:
+    from shelters.tokens import reception_handle
+
+    if resident is not None:
+        stay = (
+            Stay.objects.select_related("shelter")
+            .filter(resident=resident, checked_out_at__isnull=True)
+            .first()
+        )
+        return ReceptionPerson(
+            handle=reception_handle(resident=resident, method=method),
+            name=resident.display_name,
+            kana=resident.display_kana,
+            verified=resident.is_verified,
+            needs_support=resident.needs_support,
+            care=resident.get_care_display(),
+            stay=stay,
+            method=method,
+            resident=resident,
+        )
+    return ReceptionPerson(
+        handle=reception_handle(person_id=person.pk, method=method),
+        name=person.name,
+        kana=person.name_kana,
+        verified=True,
+        needs_support=person.needs_support,
+        care=[],
+        stay=None,
+        method=method,
+        person=person,
+    )
+
+
+def reception_person_by_code(code: str) -> ReceptionPerson:
+    """The person a scanned personal QR names. Raises PersonalTokenError."""
+    from shelters.tokens import resident_from_personal_token
+
+    return _reception_person(resident_from_personal_token(code), method=Method.PERSONAL_QR)
+
+
+def reception_people_by_kana(
+    *, shelter: Shelter, kana: str, birth_date: date | None = None, limit: int = 20
+) -> list[ReceptionPerson]:
+    """Name search at reception for people without a phone.
+
+    Furigana alone searches the people present at this shelter (to check someone
+    out); with a birth date it also searches the city's registry, the same keyed
+    lookup residents use to register (names are encrypted, so there is no wider
+    search by name alone)."""
+    from residents.selectors import registry_candidates
+
+    wanted = normalize_kana(kana)
+    people: list[ReceptionPerson] = []
+    seen: set[int] = set()
+    for stay in shelter_roster(shelter):
+        resident = stay.resident
+        if wanted in normalize_kana(resident.display_kana) and (
+            birth_date is None or resident.display_birth_date == birth_date
+        ):
+            seen.add(resident.pk)
+            people.append(_reception_person(resident, method=Method.NAME_SEARCH))
+    if birth_date is not None:
+        for person in registry_candidates(kana=kana, birth_date=birth_date):
+            resident = Resident.objects.filter(registry_person=person).first()
+            if resident is None:
+                people.append(_reception_person(None, person, method=Method.NAME_SEARCH))
+            elif resident.pk not in seen:
+                seen.add(resident.pk)
+                people.append(_reception_person(resident, method=Method.NAME_SEARCH))
+    return people[:limit]
+
+
+def reception_person_by_handle(handle: str) -> ReceptionPerson:
+    """Raises PersonalTokenError (also when the person no longer exists)."""
+    from shelters.tokens import PersonalTokenError, reception_handle_payload
+
+    payload = reception_handle_payload(handle)
+    method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
+    if "r" in payload:
+        resident = (
+            Resident.objects.select_related("registry_person").filter(pk=payload["r"]).first()
+        )
+        if resident is None:
+            raise PersonalTokenError("invalid")
+        return _reception_person(resident, method=method)
+    person = RegistryPerson.objects.filter(pk=payload["p"], is_active=True).first()
+    if person is None:
+        raise PersonalTokenError("invalid")
+    resident = Resident.objects.filter(registry_person=person).first()
+    return _reception_person(resident, person, method=method)
+
+
+# --- Status board ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    shelter: Shelter
+    occupancy: Occupancy
+    care: dict[str, int]  # CareConsideration code -> people present with it
+
+    @property
+    def care_display(self) -> list[tuple[str, int]]:
+        return [
+            (str(label), self.care[code])
+            for code, label in CareConsideration.choices
+            if code in self.care
+        ]
+
+
+def shelter_board() -> list[BoardRow]:
+    """Every shelter with its live occupancy and counts by care consideration; two
+    queries whatever the number of shelters."""
+    care: dict[int, Counter] = defaultdict(Counter)
+    present = Stay.objects.filter(checked_out_at__isnull=True).values_list(
+        "shelter_id", "resident__care"
+    )
+    for shelter_id, codes in present.iterator(chunk_size=2000):
+        care[shelter_id].update(codes or ())
+    return [
+        BoardRow(shelter=shelter, occupancy=_occupancy_of(shelter), care=dict(care[shelter.pk]))
+        for shelter in shelters_with_occupancy(Shelter.objects.order_by("code"))
+    ]

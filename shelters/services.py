@@ -7,15 +7,22 @@ person, so double scans and two devices at once are harmless.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
+from messaging.services import outbox_enqueue
 from residents.models import Account, Resident
+from residents.registration import resident_for_registry
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
+from shelters.selectors import ReceptionPerson
 
 
 @transaction.atomic
@@ -71,8 +78,39 @@ def _open_stay(resident: Resident) -> Stay | None:
     )
 
 
-def _arrived(resident: Resident) -> None:
-    """What else a check-in ends. The out-of-shelter report (#6) is closed here."""
+def _arrived(event: PresenceEvent) -> None:
+    """Everything an arrival at a shelter sets off, in the check-in's transaction.
+
+    The out-of-shelter report (#6) is closed here too."""
+    _notify_arrival(event)
+
+
+def _notify_arrival(event: PresenceEvent) -> None:
+    """Tell the person's LINE accounts (their own, and whoever registered them as
+    family) where they arrived; once per event, in each account's language."""
+    accounts = Account.objects.filter(
+        links__resident_id=event.resident_id,
+        line_user_id__isnull=False,
+        is_following=True,
+        blocked_at__isnull=True,
+    ).distinct()
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for account in accounts:
+        by_language[account.language or settings.LANGUAGE_CODE].append(account.line_user_id)
+    resident, shelter = event.resident, event.shelter
+    for language, user_ids in by_language.items():
+        with translation.override(language):
+            text = _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。") % {
+                "name": resident.display_name,
+                "shelter": shelter.name,
+                "time": localtime(event.created_at).strftime("%H:%M"),
+            }
+        outbox_enqueue(
+            user_ids=user_ids,
+            messages=[{"type": "text", "text": text}],
+            purpose="shelter_arrival",
+            dedupe_key=f"presence:{event.pk}:{language}",
+        )
 
 
 def stay_check_in(
@@ -100,7 +138,7 @@ def stay_check_in(
             stay = Stay.objects.create(
                 resident=resident, shelter=shelter, method=method, companions=companions
             )
-            PresenceEvent.objects.create(
+            event = PresenceEvent.objects.create(
                 resident=resident,
                 shelter=shelter,
                 kind=PresenceEvent.Kind.CHECK_IN,
@@ -109,7 +147,7 @@ def stay_check_in(
                 by_account=by_account,
                 companions=companions,
             )
-            _arrived(resident)
+            _arrived(event)
     except IntegrityError:
         # Another device checked the same person in a moment ago: report that stay.
         if not _retry:
@@ -124,6 +162,30 @@ def stay_check_in(
             _retry=False,
         )
     return CheckInOutcome(CheckInResult.CHECKED_IN, stay)
+
+
+def reception_resident(*, person: ReceptionPerson, by_user: AbstractBaseUser) -> Resident:
+    """A person found only in the registry gets their resident record when reception
+    first acts on them."""
+    return person.resident or resident_for_registry(person=person.person, registered_by=by_user)
+
+
+def reception_check_in(
+    *,
+    person: ReceptionPerson,
+    shelter: Shelter,
+    method: str,
+    by_user: AbstractBaseUser,
+    companions: int = 0,
+) -> CheckInOutcome:
+    """Reception checks in someone it scanned or found by name."""
+    return stay_check_in(
+        resident=reception_resident(person=person, by_user=by_user),
+        shelter=shelter,
+        method=method,
+        by_user=by_user,
+        companions=companions,
+    )
 
 
 def stay_check_in_group(
@@ -205,7 +267,7 @@ def stay_transfer(
     stay = Stay.objects.create(
         resident=resident, shelter=to_shelter, method=method, companions=companions
     )
-    PresenceEvent.objects.create(
+    event = PresenceEvent.objects.create(
         resident=resident,
         shelter=to_shelter,
         from_shelter=current.shelter if current else None,
@@ -214,5 +276,5 @@ def stay_transfer(
         by_user=by_user,
         companions=companions,
     )
-    _arrived(resident)
+    _arrived(event)
     return stay

@@ -86,3 +86,36 @@ def resident_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_S
 
 def personal_qr_svg(resident: Resident) -> str:
     return qr_svg(personal_token(resident))
+
+
+# --- Reception handles ------------------------------------------------------------------
+
+RECEPTION_SALT = "shelters.reception"
+# A person card on the reception screen stays usable for a shift, not longer.
+RECEPTION_MAX_AGE_SECONDS = 8 * 60 * 60
+
+
+def reception_handle(
+    *, resident: Resident | None = None, person_id: int | None = None, method: str
+) -> str:
+    """What the reception page sends back to act on a person it was shown: signed, so
+    the page cannot act on people it was never shown by guessing ids. It also says how
+    the person was found (a scanned QR or a name search), for the presence log."""
+    payload = {"r": resident.pk} if resident is not None else {"p": person_id}
+    payload["m"] = method
+    return signing.TimestampSigner(salt=RECEPTION_SALT).sign_object(payload)
+
+
+def reception_handle_payload(handle: str) -> dict:
+    """{"r": resident id} or {"p": registry person id}, and "m" the method it was found
+    by. Raises PersonalTokenError."""
+    signer = signing.TimestampSigner(salt=RECEPTION_SALT)
+    try:
+        payload = signer.unsign_object(handle or "", max_age=RECEPTION_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise PersonalTokenError("expired") from None
+    except signing.BadSignature:
+        raise PersonalTokenError("invalid") from None
+    if not isinstance(payload, dict) or not ({"r", "p"} & payload.keys()):
+        raise PersonalTokenError("invalid")
+    return payload

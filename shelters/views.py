@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -12,12 +13,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dashboard.permissions import responder_required
 from hakobou.lib.csvexport import excel_csv
+from hakobou.lib.maps import map_config
 from residents.identity import account_required, current_account
+from residents.models import DetailView
 from residents.selectors import linked_residents
+from residents.services import detail_view_log
 from shelters import tokens
 from shelters.forms import PosterCheckInForm, ShelterSearchForm
 from shelters.models import Method, Shelter
-from shelters.selectors import can_see_roster, occupancy, shelter_roster, shelter_search
+from shelters.selectors import ShelterHit, can_see_roster, occupancy, shelter_roster, shelter_search
 from shelters.services import ShelterClosed, stay_check_in_group
 
 
@@ -99,6 +103,11 @@ def _shelter_for_its_staff(request: HttpRequest, pk: int) -> Shelter:
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
     shelter = _shelter_for_its_staff(request, pk)
     stays = list(shelter_roster(shelter))
+    detail_view_log(
+        user=request.user,
+        residents=[stay.resident for stay in stays],
+        context=DetailView.Context.ROSTER,
+    )
     return render(
         request,
         "shelters/roster.html",
@@ -110,6 +119,12 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 @responder_required
 def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
     shelter = _shelter_for_its_staff(request, pk)
+    stays = list(shelter_roster(shelter))
+    detail_view_log(
+        user=request.user,
+        residents=[stay.resident for stay in stays],
+        context=DetailView.Context.ROSTER_CSV,
+    )
     rows = (
         [
             stay.resident.display_name,
@@ -118,8 +133,9 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
             stay.get_method_display(),
             stay.companions,
             _("照合済み") if stay.resident.is_verified else _("未確認"),
+            "、".join(stay.resident.get_care_display()),
         ]
-        for stay in shelter_roster(shelter)
+        for stay in stays
     )
     header = [
         _("氏名"),
@@ -128,6 +144,7 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
         _("方法"),
         _("同行者（未登録）"),
         _("住基照合"),
+        _("配慮事項"),
     ]
     response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'
@@ -138,9 +155,9 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """Public shelter search (no login): open shelters near the person, with congestion."""
     form = ShelterSearchForm(request.GET or None)
-    hits, searched = [], False
+    hits, searched, point = [], False, (None, None)
     if form.is_bound and form.is_valid():
-        lat, lng = form.point()
+        lat, lng = point = form.point()
         data = form.cleaned_data
         hits = shelter_search(
             lat=lat,
@@ -153,5 +170,38 @@ def search(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         hits = shelter_search()
     return render(
-        request, "shelters/search.html", {"form": form, "hits": hits, "searched": searched}
+        request,
+        "shelters/search.html",
+        {
+            "form": form,
+            "hits": hits,
+            "searched": searched,
+            "map_config": map_config(),
+            "map_data": _search_map_data(hits, point),
+        },
     )
+
+
+def _search_map_data(hits: list[ShelterHit], point: tuple[float | None, float | None]) -> dict:
+    """What the search page's map draws: the hits in list order and the searched point."""
+    lat, lng = point
+    return {
+        "point": [lat, lng] if lat is not None and lng is not None else None,
+        "shelters": [
+            {
+                "code": hit.shelter.code,
+                "name": hit.shelter.name,
+                "lat": hit.shelter.latitude,
+                "lng": hit.shelter.longitude,
+                "congestion": hit.occupancy.congestion,
+                "congestion_label": hit.occupancy.congestion_label,
+                # The same text as the list's {% blocktranslate %}, so one translation.
+                "distance": (
+                    _("約 %(km)s m") % {"km": floatformat(hit.distance_m, 0)}
+                    if hit.distance_m is not None
+                    else ""
+                ),
+            }
+            for hit in hits
+        ],
+    }

@@ -80,3 +80,14 @@ def screenshot(request) -> Callable[[object, str], Path]:
         return path
 
     return take
+
+
+def log_in(page, username: str, next_path: str = "/dashboard/") -> None:
+    """Sign a staff member, volunteer or reception user in through the login form."""
+    from hakobou.testing.cast import PASSWORD
+
+    page.goto(f"/login/?next={next_path}")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"**{next_path}")

@@ -4,8 +4,7 @@ its button answers the portal."""
 
 import pytest
 
-from hakobou.testing.browser import PHONE, TABLET
-from hakobou.testing.cast import PASSWORD
+from hakobou.testing.browser import PHONE, TABLET, log_in
 from messaging import postbacks, simulator
 from messaging.services import outbox_enqueue
 
@@ -53,13 +52,6 @@ def receipts():
     postbacks._handlers.pop("test-receipt")
 
 
-def log_in(page, cast):
-    page.goto("/login/?next=/line-sim/inbox/")
-    page.get_by_label("ユーザー名").fill(cast.staff.username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-
-
 def test_staff_use_the_rich_menu_and_a_pushed_button_in_a_simulated_chat(
     new_page, screenshot, live_server, cast, receipts
 ):
@@ -68,7 +60,7 @@ def test_staff_use_the_rich_menu_and_a_pushed_button_in_a_simulated_chat(
     simulator.simulated_user_create(display_name="青柳 一郎")
 
     page = new_page(PHONE)
-    log_in(page, cast)
+    log_in(page, cast.staff.username, "/line-sim/inbox/")
     screenshot(page, "1-list")
     page.get_by_role("link", name="函館 花子").click()
     assert page.get_by_text("まだメッセージはありません").is_visible()
@@ -92,7 +84,7 @@ def test_staff_use_the_rich_menu_and_a_pushed_button_in_a_simulated_chat(
     screenshot(page, "5-button-answered")
 
     tablet = new_page(TABLET)
-    log_in(tablet, cast)
+    log_in(tablet, cast.staff.username, "/line-sim/inbox/")
     screenshot(tablet, "6-list-tablet")
     tablet.get_by_role("link", name="函館 花子").click()
     assert tablet.get_by_text("受け取りを記録しました。ありがとうございます。").is_visible()

@@ -2,8 +2,7 @@ import datetime
 
 import pytest
 
-from hakobou.testing.browser import PHONE, TABLET
-from hakobou.testing.cast import PASSWORD
+from hakobou.testing.browser import PHONE, TABLET, log_in
 from messaging import simulator
 from residents.registration import account_from_id_token, resident_create_manual
 from shelters import tokens
@@ -29,10 +28,7 @@ def test_a_resident_scans_the_poster_and_checks_in_with_family(cast, new_page, s
         )
 
     reception = new_page(TABLET)
-    reception.goto("/login/")
-    reception.get_by_label("ユーザー名").fill(cast.volunteer_a.username)
-    reception.get_by_label("パスワード").fill(PASSWORD)
-    reception.get_by_role("button", name="ログイン").click()
+    log_in(reception, cast.volunteer_a.username)
     reception.goto(f"/shelters/{shelter.pk}/poster/")
     assert reception.locator(".qr svg").is_visible()
     screenshot(reception, "poster")

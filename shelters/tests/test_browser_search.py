@@ -1,10 +1,27 @@
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
+from hakobou.lib.geo import distance_m
 from hakobou.testing.browser import PHONE
 from residents.tests.factories import AreaFactory
+from shelters.models import Shelter
 from shelters.tests.factories import ShelterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def stay_offline(page, live_server) -> None:
+    """Map tiles (and anything else off the test server) cannot load here: refuse them at
+    once instead of letting the page wait on the network."""
+
+    def route(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", route)
 
 
 def test_a_visitor_finds_the_nearest_open_shelter_from_a_town(new_page, screenshot):
@@ -19,3 +36,49 @@ def test_a_visitor_finds_the_nearest_open_shelter_from_a_town(new_page, screensh
     names = page.locator(".shelter-hit h3").all_inner_texts()
     assert names == ["谷地頭町会館", "函館公園"]
     screenshot(page, "results")
+
+
+def test_a_visitor_taps_the_map_and_gets_shelters_nearest_that_point(
+    new_page, live_server, screenshot
+):
+    ShelterFactory(name="谷地頭町会館", latitude=41.7541, longitude=140.7152)
+    ShelterFactory(
+        name="函館公園", latitude=41.7586, longitude=140.7190, status=Shelter.Status.FULL
+    )
+    ShelterFactory(name="閉鎖中の避難所", latitude=41.7560, longitude=140.7170, status="closed")
+    page = new_page(PHONE)
+    stay_offline(page, live_server)
+    page.goto("/shelters/")
+
+    map_ = page.locator("#shelter-map")
+    assert map_.is_visible()
+    markers = page.locator(".shelter-marker")
+    assert markers.count() == 2
+    assert [markers.nth(i).get_attribute("title") for i in range(2)] == ["谷地頭町会館", "函館公園"]
+    assert "full" in markers.nth(1).get_attribute("class")
+    assert "地理院タイル" in page.locator(".leaflet-control-attribution").inner_text()
+    markers.nth(1).click()
+    assert page.locator(".leaflet-popup-content").inner_text().startswith("函館公園\n満員")
+
+    # Tap a little south-west of 函館公園's marker (not on it): nearer the park than the hall.
+    x, y = page.evaluate(
+        """([lat, lng]) => {
+          var point = document.getElementById("shelter-map").pointPicker.map
+            .latLngToContainerPoint([lat, lng]);
+          return [point.x, point.y];
+        }""",
+        [41.7586, 140.7190],
+    )
+    with page.expect_navigation():
+        map_.click(position={"x": x - 30, "y": y + 30})
+
+    query = parse_qs(urlparse(page.url).query)
+    lat, lng = float(query["lat"][0]), float(query["lng"][0])
+    assert all(len(query[key][0].split(".")[1]) <= 6 for key in ("lat", "lng"))
+    assert distance_m(lat, lng, 41.7586, 140.7190) < distance_m(lat, lng, 41.7541, 140.7152)
+    assert page.locator(".shelter-hit h3").all_inner_texts() == ["函館公園", "谷地頭町会館"]
+    searched = page.get_by_role("button", name="探した地点")
+    assert searched.is_visible()
+    assert searched.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert page.locator(".shelter-marker").count() == 2
+    screenshot(page, "map")

@@ -55,3 +55,29 @@ class RosterTestCase(BaseTestCase):
         self.client.logout()
         response = self.client.get(f"/shelters/{self.shelter.pk}/roster.csv")
         self.assertEqual(response.status_code, 302)
+
+
+class RosterViewLogTestCase(RosterTestCase):
+    def test_each_view_of_the_roster_is_logged_per_person(self):
+        from residents.models import DetailView
+
+        self.client.force_login(self.volunteer_b)
+        self.client.get(f"/shelters/{self.shelter.pk}/roster/")
+        self.client.get(f"/shelters/{self.shelter.pk}/roster.csv")
+        logged = list(DetailView.objects.values_list("user__username", "context"))
+        self.assertEqual(
+            sorted(logged),
+            [
+                ("volunteer-b", "roster"),
+                ("volunteer-b", "roster"),
+                ("volunteer-b", "roster_csv"),
+                ("volunteer-b", "roster_csv"),
+            ],
+        )
+
+    def test_a_refused_view_logs_nothing(self):
+        from residents.models import DetailView
+
+        self.client.force_login(self.volunteer_a)
+        self.client.get(f"/shelters/{self.shelter.pk}/roster/")
+        self.assertFalse(DetailView.objects.exists())
