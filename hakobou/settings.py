@@ -165,6 +165,7 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
+    "pickup-claim-expiry": {"task": "residents.tasks.pickup_expire_claims_task", "schedule": 60.0},
 }
 # Publishing must fail fast when the broker is down: the outbox row is already
 # committed and the sweep sends it later.
@@ -247,6 +248,12 @@ CITY_NAME = env.str("CITY_NAME", default="函館市")
 MAP_CENTER_LAT = env.float("MAP_CENTER_LAT", default=41.7578, minimum=-90, maximum=90)
 MAP_CENTER_LNG = env.float("MAP_CENTER_LNG", default=140.7180, minimum=-180, maximum=180)
 MAP_ZOOM = env.int("MAP_ZOOM", default=15, minimum=1, maximum=19)
+# The city's extent (south, west, north, east): a reported point outside it is
+# questioned, not silently accepted. The default covers Hakodate incl. Esan/Minamikayabe.
+CITY_BOUNDS = tuple(
+    env.float(f"CITY_BOUNDS_{side}", default=default, minimum=-180, maximum=180)
+    for side, default in (("SOUTH", 41.65), ("WEST", 140.55), ("NORTH", 42.10), ("EAST", 141.25))
+)
 MAP_TILE_URL = env.str(
     "MAP_TILE_URL",
     default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
@@ -256,6 +263,9 @@ MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
     default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
 )
+# Pickup requests: a volunteer's claim lapses if not acted on within this time.
+PICKUP_CLAIM_MINUTES = env.int("PICKUP_CLAIM_MINUTES", default=30, minimum=1, maximum=24 * 60)
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (MAP_CENTER_LAT, MAP_CENTER_LNG),
     "DEFAULT_ZOOM": MAP_ZOOM,

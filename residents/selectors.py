@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, QuerySet, When
+from django.db.models import Avg, Case, Count, F, Max, QuerySet, When
+from django.db.models.functions import Floor
 
 from residents.blind_index import match_candidates
-from residents.models import Account, Area, RegistryPerson, ResidentLink, TakeoverRequest
+from residents.models import (
+    Account,
+    Area,
+    OffShelterReport,
+    PickupRequest,
+    RegistryPerson,
+    ResidentLink,
+    TakeoverRequest,
+)
 from residents.roles import is_city_staff
 
 
@@ -47,3 +57,94 @@ def registry_candidates(*, kana: str, birth_date: date) -> list[RegistryPerson]:
             is_active=True, match_index__in=match_candidates(kana, birth_date)
         ).select_related("area")
     )
+
+
+# --- Out-of-shelter evacuees and pickups (the volunteers' dashboard) ----------------------
+
+# A viewport with more items than this is sent as clusters (counts per grid cell).
+POINT_LIMIT = 400
+# Grid cell for clusters, in screen pixels at the requested zoom (256 px tiles).
+CLUSTER_CELL_PX = 64
+
+
+def reports_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[OffShelterReport]:
+    """Active reports a user may see: staff the whole city, a volunteer their areas."""
+    reports = OffShelterReport.objects.filter(status=OffShelterReport.Status.ACTIVE)
+    if is_city_staff(user):
+        return reports
+    return reports.filter(area__in=areas_visible_to(user))
+
+
+def pickups_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[PickupRequest]:
+    pickups = PickupRequest.objects.all()
+    if is_city_staff(user):
+        return pickups
+    return pickups.filter(area__in=areas_visible_to(user))
+
+
+@dataclass(frozen=True)
+class LayerFilters:
+    area: int | None = None
+    need: str | None = None
+    care: str | None = None
+    status: str | None = None  # pickups
+    updated_since: datetime | None = None
+
+
+def _filtered(queryset: QuerySet, filters: LayerFilters, *, report_prefix: str = "") -> QuerySet:
+    if filters.area:
+        queryset = queryset.filter(area_id=filters.area)
+    # A JSON list holds quoted codes; icontains on its text works on PostgreSQL and SQLite.
+    if filters.need:
+        queryset = queryset.filter(**{f"{report_prefix}needs__icontains": f'"{filters.need}"'})
+    if filters.care:
+        queryset = queryset.filter(**{f"{report_prefix}care__icontains": f'"{filters.care}"'})
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.updated_since:
+        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+    return queryset
+
+
+def cluster_cell_degrees(zoom: int) -> float:
+    return 360 / (2**zoom) * CLUSTER_CELL_PX / 256
+
+
+def map_layer(
+    queryset: QuerySet,
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    fields: tuple[str, ...],
+    rank: str,
+) -> dict:
+    """Points in a viewport (west, south, east, north), or clusters when there are too
+    many: counts per grid cell of CLUSTER_CELL_PX at this zoom, aggregated in the
+    database, so the answer stays small however many rows the city has. ``rank`` is
+    the column whose maximum colours a cluster (urgency, status …)."""
+    west, south, east, north = bbox
+    inside = queryset.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    )
+    points = list(inside.order_by("-updated_at", "-pk").values(*fields)[: POINT_LIMIT + 1])
+    if len(points) <= POINT_LIMIT:
+        return {"kind": "points", "points": points}
+    cell = cluster_cell_degrees(zoom)
+    cells = (
+        inside.order_by()
+        .annotate(gx=Floor(F("longitude") / cell), gy=Floor(F("latitude") / cell))
+        .values("gx", "gy")
+        .annotate(count=Count("pk"), lat=Avg("latitude"), lng=Avg("longitude"), top=Max(rank))
+    )
+    return {
+        "kind": "clusters",
+        "clusters": [
+            {
+                "lat": round(c["lat"], 5),
+                "lng": round(c["lng"], 5),
+                "count": c["count"],
+                "top": c["top"],
+            }
+            for c in cells
+        ],
+    }

@@ -79,10 +79,14 @@ def _open_stay(resident: Resident) -> Stay | None:
 
 
 def _arrived(event: PresenceEvent) -> None:
-    """Everything an arrival at a shelter sets off, in the check-in's transaction.
+    """Everything an arrival at a shelter sets off, in the check-in's transaction: the
+    person's out-of-shelter report ends for them, and their LINE hears where they are
+    (a pickup's arrival sends its own message)."""
+    from residents.evacuation import report_person_arrived
 
-    The out-of-shelter report (#6) is closed here too."""
-    _notify_arrival(event)
+    report_person_arrived(resident=event.resident)
+    if event.method != Method.PICKUP_ARRIVAL:
+        _notify_arrival(event)
 
 
 def _notify_arrival(event: PresenceEvent) -> None:

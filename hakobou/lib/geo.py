@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 
@@ -63,3 +64,29 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dphi, dlmb = radians(lat2 - lat1), radians(lng2 - lng1)
     a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_M * asin(sqrt(a))
+
+
+def _in_ring(lat: float, lng: float, ring: Sequence[Sequence[float]]) -> bool:
+    """Ray casting on [lng, lat] positions; fine at town scale."""
+    inside = False
+    for (x1, y1, *_), (x2, y2, *_) in pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def point_in_geometry(lat: float, lng: float, geometry: dict) -> bool:
+    """Whether a point lies in a (validated) GeoJSON Polygon or MultiPolygon; holes count."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    for outer, *holes in polygons:
+        if _in_ring(lat, lng, outer) and not any(_in_ring(lat, lng, hole) for hole in holes):
+            return True
+    return False
+
+
+def in_bounds(lat: float, lng: float, bounds: tuple[float, float, float, float]) -> bool:
+    """bounds = (south, west, north, east)."""
+    south, west, north, east = bounds
+    return south <= lat <= north and west <= lng <= east
