@@ -49,7 +49,7 @@ def validate_needs(value: object) -> None:
 
 
 def urgency_of(needs: list[str], care: list[str]) -> int:
-    level = max((NEED_URGENCY[Need(code)] for code in needs), default=0)
+    level = max((NEED_URGENCY.get(code, 0) for code in needs), default=0)
     if VULNERABLE_CARE & set(care):
         level = min(3, level + 1)
     return level
