@@ -138,3 +138,95 @@ SHELTERS = (
 
 # Reception accounts by shelter code.
 RECEPTION = {"S101": ("aoyagi-reception",)}
+
+
+@dataclass(frozen=True)
+class DrillEvacuee:
+    """Someone sheltering outside a shelter at the start of the drill (fictional)."""
+
+    key: str  # stable: seeding again finds the same person
+    name: str
+    kana: str
+    area_code: str
+    latitude: float
+    longitude: float
+    place: str
+    needs: tuple[str, ...]
+    care: tuple[str, ...] = ()
+    others: int = 0
+    pickup: bool = False  # asks to be taken to 青柳小学校 体育館
+
+
+EVACUEES = (
+    DrillEvacuee(
+        "e1",
+        "谷地頭 トメ",
+        "ヤチガシラ トメ",
+        "101",
+        41.7531,
+        140.7149,
+        "home",
+        ("transport", "medicine"),
+        ("elderly", "nursing_care"),
+        pickup=True,
+    ),
+    DrillEvacuee(
+        "e2",
+        "谷地頭 健",
+        "ヤチガシラ ケン",
+        "101",
+        41.7540,
+        140.7171,
+        "car",
+        ("water", "food"),
+        ("pet",),
+        others=2,
+    ),
+    DrillEvacuee(
+        "e3",
+        "青柳 春子",
+        "アオヤギ ハルコ",
+        "102",
+        41.7581,
+        140.7204,
+        "home",
+        ("information",),
+        ("elderly",),
+    ),
+    DrillEvacuee(
+        "e4",
+        "青柳 大地",
+        "アオヤギ ダイチ",
+        "102",
+        41.7592,
+        140.7211,
+        "relatives",
+        ("food",),
+        ("infant",),
+        others=1,
+    ),
+    DrillEvacuee(
+        "e5",
+        "住吉 ミツ",
+        "スミヨシ ミツ",
+        "103",
+        41.7498,
+        140.7239,
+        "home",
+        ("medical", "transport"),
+        ("disability",),
+        pickup=True,
+    ),
+    DrillEvacuee(
+        "e6",
+        "住吉 一郎",
+        "スミヨシ イチロウ",
+        "103",
+        41.7511,
+        140.7246,
+        "home",
+        ("water",),
+        ("chronic_illness",),
+    ),
+)
+PICKUP_SHELTER = "S101"

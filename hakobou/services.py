@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ class DrillSeedResult:
     areas: int
     accounts: int
     shelters: int
+    evacuees: int
     registry_rows: int
     registry_path: Path
 
@@ -82,6 +85,8 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         status = Shelter.Status.OPEN if spec.open else Shelter.Status.CLOSED
         shelter_set_status(shelter=shelter, status=status, note="drill seed")
 
+    evacuees = _drill_evacuees(areas, Shelter.objects.get(code=drill.PICKUP_SHELTER))
+
     path = registry_path or drill_registry_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = synthetic_registry.generate(
@@ -92,6 +97,63 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         areas=Area.objects.filter(code__in=areas).count(),
         accounts=len(drill.ACCOUNTS),
         shelters=len(drill.SHELTERS),
+        evacuees=evacuees,
         registry_rows=written,
         registry_path=path,
     )
+
+
+def _drill_evacuees(areas: dict[str, Area], pickup_shelter: Shelter) -> int:
+    """People at home, in a car or with relatives, each with a simulated LINE account
+    (their inbox shows what the city tells them), a report and sometimes a pickup.
+    Someone whose report the drill already ended is left alone: seeding again must
+    not bring back people who reached a shelter."""
+    from messaging.models import SimulatedUser
+    from residents.evacuation import pickup_request, report_start, report_submit, report_update
+    from residents.models import Account, Mobility, PickupRequest
+    from residents.registration import resident_create_manual
+
+    for spec in drill.EVACUEES:
+        user_id = "U" + hashlib.sha256(f"hakobou-drill-{spec.key}".encode()).hexdigest()[:32]
+        SimulatedUser.objects.get_or_create(
+            user_id=user_id, defaults={"display_name": spec.name, "language": "ja"}
+        )
+        account, created = Account.objects.get_or_create(
+            line_user_id=user_id, defaults={"display_name": spec.name, "is_following": True}
+        )
+        if not created:
+            continue
+        resident = resident_create_manual(
+            account=account,
+            relation="self",
+            name=spec.name,
+            name_kana=spec.kana,
+            birth_date=datetime.date(1948, 4, 1),
+            address=f"北海道函館市{next(a.town for a in drill.AREAS if a.code == spec.area_code)}",
+            area=areas[spec.area_code],
+        )
+        resident.care = list(spec.care)
+        resident.save(update_fields=["care"])
+        report = report_update(
+            report=report_start(account=account),
+            people=[resident],
+            place=spec.place,
+            latitude=spec.latitude,
+            longitude=spec.longitude,
+            location_source="gps",
+            accuracy_m=15,
+            others_count=spec.others,
+            needs=list(spec.needs),
+            care=list(spec.care),
+        )
+        report = report_submit(report=report)
+        if spec.pickup:
+            pickup_request(
+                report=report,
+                people_count=1 + spec.others,
+                mobility=Mobility.WHEELCHAIR,
+                urgency=PickupRequest.Urgency.NOW,
+                destination=pickup_shelter,
+                by_account=account,
+            )
+    return len(drill.EVACUEES)

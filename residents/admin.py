@@ -18,6 +18,9 @@ from residents.models import (
     DetailView,
     ImportRun,
     MatchAttempt,
+    OffShelterReport,
+    PickupEvent,
+    PickupRequest,
     RegistryPerson,
     Resident,
     ResidentLink,
@@ -57,17 +60,24 @@ class DetailViewLogMixin:
 
     def _log(self, request: HttpRequest, objects) -> None:
         people = list(objects)
-        if isinstance(self, RegistryPersonAdmin):
+        if isinstance(self, OffShelterReportAdmin):
+            residents = [person for report in people for person in report.people.all()]
+            detail_view_log(
+                user=request.user, residents=residents, context=DetailView.Context.ADMIN
+            )
+        elif isinstance(self, RegistryPersonAdmin):
             detail_view_log(
                 user=request.user, registry_people=people, context=DetailView.Context.ADMIN
             )
         else:
             detail_view_log(user=request.user, residents=people, context=DetailView.Context.ADMIN)
 
+    log_list = True  # False when the list shows no personal detail
+
     def changelist_view(self, request: HttpRequest, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
+        if changelist is not None and self.log_list:
             self._log(request, changelist.result_list)
         return response
 
@@ -346,3 +356,48 @@ class DetailViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+class PickupEventInline(admin.TabularInline):
+    model = PickupEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "by_user", "to_user", "by_account", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PickupRequest)
+class PickupRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Pickups change only through the dashboard's actions (the state machine)."""
+
+    list_display = (
+        "pk",
+        "status",
+        "urgency",
+        "mobility",
+        "people_count",
+        "area",
+        "claimed_by",
+        "destination",
+        "updated_at",
+    )
+    list_filter = ("status", "urgency", "mobility", "area", "destination")
+    list_select_related = ("area", "claimed_by", "destination")
+    inlines = [PickupEventInline]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(OffShelterReport)
+class OffShelterReportAdmin(DetailViewLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Reports come from residents (and helpers on their behalf); read-only here."""
+
+    list_display = ("pk", "status", "place", "area", "urgency", "others_count", "updated_at")
+    list_filter = ("status", "place", "area", "urgency")
+    list_select_related = ("area",)
+    date_hierarchy = "updated_at"
+    show_full_result_count = False
+    log_list = False  # the list shows no names; opening a report is logged

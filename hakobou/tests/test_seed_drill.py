@@ -49,6 +49,25 @@ class SeedDrillTestCase(TestCase):
         self.assertEqual((gym.status, gym.address), ("open", "北海道函館市青柳町22番13号"))
         self.assertEqual([u.username for u in gym.reception.all()], ["aoyagi-reception"])
 
+    def test_it_seeds_people_sheltering_outside_once(self):
+        from residents.evacuation import report_end
+        from residents.models import OffShelterReport, PickupRequest
+
+        output = self.seed()
+        self.assertIn("6 people sheltering outside", output)
+        reports = OffShelterReport.objects.filter(status="active")
+        self.assertEqual(reports.count(), len(drill.EVACUEES))
+        self.assertEqual(
+            sorted(reports.values_list("area__code", flat=True)),
+            ["101", "101", "102", "102", "103", "103"],
+        )
+        self.assertEqual(PickupRequest.objects.filter(status="requested").count(), 2)
+        # A report the drill ended stays ended when the drill data is seeded again.
+        report_end(report=reports.first(), reason="returned_home")
+        self.seed()
+        self.assertEqual(OffShelterReport.objects.count(), len(drill.EVACUEES))
+        self.assertEqual(OffShelterReport.objects.filter(status="active").count(), 5)
+
     def test_it_creates_the_yachigashira_drill(self):
         output = self.seed()
         area = Area.objects.get(code="101")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Drill data ready: {result.areas} areas, {result.accounts} accounts, "
-                f"{result.shelters} shelters, "
+                f"{result.shelters} shelters, {result.evacuees} people sheltering outside, "
                 f"{result.registry_rows} people in the synthetic registry "
                 f"({result.registry_path})."
             )
