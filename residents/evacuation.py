@@ -182,6 +182,15 @@ def report_submit(*, report: OffShelterReport) -> OffShelterReport:
         raise ReportIncomplete(missing)
     report.status = OffShelterReport.Status.ACTIVE
     report.save(update_fields=["status", "updated_at"])
+    _tell_account(
+        report.account,
+        lambda: _(
+            "避難状況を受け付けました。近くの支援者と市が確認します。"
+            "状況が変わったら「わたしの避難状況」から更新してください。"
+        ),
+        purpose="report_received",
+        dedupe_key=f"report-received:{report.pk}",
+    )
     return report
 
 
@@ -189,6 +198,8 @@ def report_submit(*, report: OffShelterReport) -> OffShelterReport:
 def report_end(*, report: OffShelterReport, reason: str) -> OffShelterReport:
     """The resident ends the report (reached a shelter, back home safely). Idempotent.
     A pickup still in progress is cancelled with it."""
+    if reason not in OffShelterReport.EndReason.values:
+        raise ValueError(f"unknown end reason: {reason!r}")
     report = OffShelterReport.objects.select_for_update().get(pk=report.pk)
     if report.status == OffShelterReport.Status.ENDED:
         return report
@@ -216,6 +227,10 @@ def report_person_arrived(*, resident: Resident) -> None:
 
 
 # --- Pickup requests ---------------------------------------------------------------------------
+
+
+class DestinationClosed(Exception):
+    """Pickups go to an open shelter."""
 
 
 class PickupError(Exception):
@@ -265,19 +280,29 @@ RESIDENT_MESSAGES = {
 }
 
 
-def _tell_resident(pickup: PickupRequest, event: PickupEvent) -> None:
-    """Queue the step's LINE message, once per event (the outbox's dedupe key)."""
-    account = pickup.report.account
+def _tell_account(account: Account, text, *, purpose: str, dedupe_key: str) -> None:
+    """Queue a LINE message to a following account in its language, once per key.
+    ``text`` is called inside the language override."""
     if not (account.line_user_id and account.is_following and account.blocked_at is None):
         return
     with translation.override(account.language or settings.LANGUAGE_CODE):
-        text = RESIDENT_MESSAGES[event.kind](pickup) % {
-            "shelter": pickup.destination.name,
-            "reason": pickup.unable_reason,
-        }
+        body = text()
     outbox_enqueue(
         user_ids=[account.line_user_id],
-        messages=[{"type": "text", "text": text}],
+        messages=[{"type": "text", "text": body}],
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _tell_resident(pickup: PickupRequest, event: PickupEvent) -> None:
+    """Queue the step's LINE message, once per event (the outbox's dedupe key)."""
+    _tell_account(
+        pickup.report.account,
+        lambda: (
+            RESIDENT_MESSAGES[event.kind](pickup)
+            % {"shelter": pickup.destination.name, "reason": pickup.unable_reason}
+        ),
         purpose=f"pickup_{event.kind}",
         dedupe_key=f"pickup-event:{event.pk}",
     )
@@ -324,9 +349,16 @@ def pickup_request(
     by_user: AbstractBaseUser | None = None,
 ) -> PickupRequest:
     """Ask for a pickup from an active report. A second submit returns the first."""
+    from shelters.models import Shelter
+
+    report = OffShelterReport.objects.select_for_update().get(pk=report.pk)
     existing = report.pickups.filter(status__in=PickupRequest.OPEN).first()
     if existing is not None:
         return existing
+    if report.status != OffShelterReport.Status.ACTIVE:
+        raise ReportEnded
+    if destination.status == Shelter.Status.CLOSED:
+        raise DestinationClosed
     try:
         with transaction.atomic():
             pickup = PickupRequest(
@@ -484,7 +516,12 @@ def pickup_cancel(
     by_account: Account | None = None,
     by_user: AbstractBaseUser | None = None,
 ) -> PickupRequest:
-    """The resident no longer needs it (before being picked up). Idempotent."""
+    """The resident (the report's account) or staff call it off before the pickup.
+    Idempotent."""
+    if by_account is not None and pickup.report.account_id != by_account.pk:
+        raise NotAllowed
+    if by_user is not None and not is_city_staff(by_user):
+        raise NotAllowed
     if pickup.status == Status.CANCELLED:
         return pickup
     return _transition(

@@ -18,6 +18,7 @@ from dashboard.permissions import responder_required
 from messaging import line
 from messaging.models import SimulatedUser
 from residents import registration
+from residents.evacuation import report_open
 from residents.forms import (
     BirthDateForm,
     ConsentForm,
@@ -180,6 +181,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "self_link": next((link for link in links if link.relation == Relation.SELF), None),
             "family_links": [link for link in links if link.relation == Relation.FAMILY],
             "pending": pending_requests(account),
+            "report": report_open(account=account),
         },
     )
 

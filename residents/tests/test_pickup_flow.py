@@ -51,6 +51,29 @@ class RequestTestCase(PickupTestCase):
         self.assertEqual(PickupRequest.objects.count(), 1)
         self.assertEqual(self.kinds(), ["requested"])
 
+    def test_a_closed_shelter_or_an_ended_report_takes_no_request(self):
+        from residents.evacuation import DestinationClosed, ReportEnded, report_end
+        from shelters.models import Shelter
+
+        PickupRequest.objects.all().delete()
+        closed = ShelterFactory(status=Shelter.Status.CLOSED)
+        with self.assertRaises(DestinationClosed):
+            request_pickup(self.report, closed)
+        report_end(report=self.report, reason=OffShelterReport.EndReason.RETURNED_HOME)
+        with self.assertRaises(ReportEnded):
+            request_pickup(self.report, self.shelter)
+        self.assertFalse(PickupRequest.objects.exists())
+
+    def test_only_the_residents_own_account_can_cancel(self):
+        from residents.models import Account
+
+        with self.assertRaises(NotAllowed):
+            pickup_cancel(pickup=self.pickup, by_account=Account.objects.create())
+        with self.assertRaises(NotAllowed):
+            pickup_cancel(pickup=self.pickup, by_user=self.volunteer_a)
+        self.pickup.refresh_from_db()
+        self.assertEqual(self.pickup.status, "requested")
+
     def test_it_takes_the_reports_place_and_marks_the_need(self):
         self.assertEqual(
             (self.pickup.latitude, self.pickup.area), (self.area_a.center_lat, self.area_a)
