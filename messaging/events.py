@@ -165,4 +165,29 @@ def status(context: postbacks.PostbackContext) -> list[dict]:
             "name": masked_name(own.resident.display_name),
             "family": family,
         }
-        return [text(f"{message}\n{liff_url(HOME_PATH)}")]
+        return [text(f"{message}\n{liff_url(HOME_PATH)}"), text(_where(context.account, links))]
+
+
+def _where(account, links) -> str:
+    """Where the household is now: at a shelter, reported outside one, or not yet known
+    (then how to tell the city — nobody should be left out because they stayed home)."""
+    from residents.evacuation import report_open
+    from shelters.models import Stay
+
+    stay = (
+        Stay.objects.filter(
+            resident__in=[link.resident for link in links], checked_out_at__isnull=True
+        )
+        .select_related("shelter")
+        .first()
+    )
+    if stay is not None:
+        return _("「%(shelter)s」に入所しています。") % {"shelter": stay.shelter.name}
+    report = report_open(account=account)
+    if report is not None and report.status == report.Status.ACTIVE:
+        return _("避難所以外での避難をお知らせいただいています。変わったら更新してください。") + (
+            f"\n{liff_url('/my/report/')}"
+        )
+    return _("避難所以外（自宅・車中など）に避難しているときは、こちらからお知らせください。") + (
+        f"\n{liff_url('/my/report/')}"
+    )

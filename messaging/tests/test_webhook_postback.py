@@ -59,11 +59,31 @@ def test_status_of_a_registered_user_shows_the_masked_name_and_family_count(clie
     register(account, "函館 次郎", ResidentLink.Relation.FAMILY)
     register(account, "函館 三郎", ResidentLink.Relation.FAMILY)
     tap(client, user, "action=status")
-    (reply,) = inbox(user)
+    reply, where = inbox(user)
     assert reply["text"] == (
         "函館 ＊＊ さんは登録済みです（ご家族 2 人）。\nhttp://127.0.0.1:8000/my/"
     )
     assert "太郎" not in reply["text"]
+    # Not at a shelter and nothing reported: how to tell the city where they are.
+    assert where["text"].startswith("避難所以外（自宅・車中など）に避難しているときは")
+    assert where["text"].endswith("\nhttp://127.0.0.1:8000/my/report/")
+
+
+def test_status_says_which_shelter_the_household_is_at(client, user):
+    from shelters.models import Method
+    from shelters.services import stay_check_in
+    from shelters.tests.factories import ShelterFactory
+
+    account = Account.objects.create(line_user_id=user.user_id)
+    resident = register(account, "函館 太郎", ResidentLink.Relation.SELF)
+    stay_check_in(
+        resident=resident,
+        shelter=ShelterFactory(name="青柳小学校 体育館"),
+        method=Method.POSTER_QR,
+    )
+    tap(client, user, "action=status")
+    where = [m["text"] for m in inbox(user) if "入所しています" in m["text"]]
+    assert where == ["「青柳小学校 体育館」に入所しています。"]
 
 
 def test_an_unknown_button_gets_a_polite_reply(client, user):
