@@ -1,14 +1,20 @@
+import re
+
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dashboard.permissions import responder_required
-from residents.models import CareConsideration
+from dashboard.api.base import display_name
+from dashboard.forms import FilterForm
+from dashboard.permissions import can_see_evacuees, responder_required
+from hakobou.lib.maps import map_config
+from residents.models import CareConsideration, Need, PickupRequest
 from residents.roles import is_city_staff
 from residents.selectors import areas_visible_to
 from shelters.models import Shelter
@@ -20,14 +26,162 @@ QR_DECODER = "vendor/jsqr/jsQR.js"
 
 @responder_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "dashboard/index.html",
-        {
-            "areas": areas_visible_to(request.user),
-            "reception_shelters": _reception_shelters(request.user),
+    """The volunteers' map and list of people sheltering outside shelters (staff: the
+    whole city), with the other dashboard pages one tap away. The page itself holds no
+    one's data: the map, the list and each detail come from the JSON API."""
+    areas = list(areas_visible_to(request.user))
+    context = {
+        "areas": areas,
+        "reception_shelters": _reception_shelters(request.user),
+        "show_map": can_see_evacuees(request.user),
+        "user_name": display_name(request.user),
+    }
+    if context["show_map"]:
+        context.update(
+            filters=FilterForm(request.GET, areas=areas),
+            map_config=map_config(),
+            dashboard_config=_dashboard_config(request, areas),
+        )
+    return render(request, "dashboard/index.html", context)
+
+
+def _url_pattern(name: str) -> str:
+    """A URL for the page to fill in: /api/evacuees/{id}, /api/pickups/{id}/claim …"""
+    return re.sub(r"/0(?=/|$)", "/{id}", reverse(name, args=[0]))
+
+
+def _dashboard_config(request: HttpRequest, areas) -> dict:
+    return {
+        "urls": {
+            "evacueeLayer": reverse("dashboard-api:evacuee-layer"),
+            "pickupLayer": reverse("dashboard-api:pickup-layer"),
+            "list": reverse("dashboard-api:evacuees"),
+            "detail": _url_pattern("dashboard-api:evacuee"),
+            "board": reverse("shelters:api-board"),
+            **{
+                action: _url_pattern(f"dashboard-api:{name}")
+                for action, name in (
+                    ("claim", "claim"),
+                    ("release", "release"),
+                    ("hand_over", "hand-over"),
+                    ("candidates", "handover-candidates"),
+                    ("picked_up", "picked-up"),
+                    ("arrived", "arrived"),
+                    ("unable", "unable"),
+                    ("note", "notes"),
+                )
+            },
         },
-    )
+        # Where a volunteer's map opens: their areas (staff: the city's default view).
+        "areas": [
+            [area.center_lat, area.center_lng] for area in areas if not is_city_staff(request.user)
+        ],
+        # Shelters do not move: their places come with the page, occupancy by polling.
+        "shelters": [
+            {"id": pk, "name": name, "lat": lat, "lng": lng}
+            for pk, name, lat, lng in Shelter.objects.order_by("code").values_list(
+                "pk", "name", "latitude", "longitude"
+            )
+        ],
+        "needs": {code: str(label) for code, label in Need.choices},
+        "needGlyphs": _need_glyphs(),
+        "care": {code: str(label) for code, label in CareConsideration.choices},
+        "states": {code: str(label) for code, label in PickupRequest.Status.choices},
+        "texts": _dashboard_texts(),
+    }
+
+
+def _need_glyphs() -> dict[str, str]:
+    """One character on a marker for its most urgent need (the colour is not all)."""
+    return {
+        "medical": _("医"),
+        "transport": _("迎"),
+        "nursing": _("介"),
+        "medicine": _("薬"),
+        "water": _("水"),
+        "food": _("食"),
+        "information": _("情"),
+        "other": _("他"),
+    }
+
+
+def _dashboard_texts() -> dict[str, str]:
+    """What dashboard.js says, translated here so the page speaks the user's language."""
+    return {
+        "urgency0": _("低"),
+        "urgency1": _("中"),
+        "urgency2": _("高"),
+        "urgency3": _("緊急"),
+        "updated": _("最終更新 {time}（10秒ごとに自動更新）"),
+        "offline": _("更新できませんでした（通信エラー）。表示は {time} 時点のものです。"),
+        "paused": _("画面が隠れている間は更新を止めています。"),
+        "count": _("{count} 件"),
+        "countTruncated": _("{total} 件中、緊急度の高い {count} 件"),
+        "empty": _("条件に合う避難者はいません。"),
+        "people": _("{count} 人"),
+        "noPickup": _("—"),
+        "open": _("詳しく"),
+        "loading": _("読み込み中…"),
+        "gone": _("この避難者は一覧から外れました（避難所に到着・終了・担当地区の外など）。"),
+        "loadError": _("読み込めませんでした。通信状態を確かめて、もう一度選んでください。"),
+        "sending": _("送信中…"),
+        "sendError": _(
+            "送信できたか確認できませんでした（通信エラー）。画面の状態を確かめて、"
+            "必要ならもう一度押してください。二重に登録されることはありません。"
+        ),
+        "expiresIn": _("担当の期限まであと {minutes} 分"),
+        "expiresSoon": _("担当の期限まであと 1 分未満"),
+        "expired": _("担当の期限が切れました。ほかの方も担当できます。"),
+        "holderMe": _("担当：あなた"),
+        "holderLabel": _("担当"),
+        "you": _("あなた"),
+        # One character on a marker, with the colour: a pickup's state, a shelter.
+        "glyphRequested": _("依"),
+        "glyphClaimed": _("担"),
+        "glyphPickedUp": _("送"),
+        "glyphDone": _("済"),
+        "glyphShelter": _("避"),
+        "glyphNone": _("・"),
+        "clusterTitle": _("{count} 件（拡大して表示）"),
+        "shelterPeople": _("{status}・入所 {people} 人 / 定員 {capacity} 人"),
+        "evacueeTitle": _("避難所外の避難者（{need}）"),
+        "pickupTitle": _("送迎依頼（{state}）"),
+        "actionClaim": _("担当する"),
+        "actionRenew": _("担当を延長する"),
+        "actionPickedUp": _("お迎え済みにする"),
+        "actionArrived": _("避難所に到着"),
+        "actionRelease": _("担当を外れる"),
+        "actionHandOver": _("引き継ぐ"),
+        "actionUnable": _("対応できなかった"),
+        "actionNote": _("メモを追加"),
+        "handOverTo": _("引き継ぐ相手"),
+        "handOverNone": _("この地区を担当しているほかのボランティアがいません。"),
+        "unableReason": _("対応できなかった理由（住民にも伝わります）"),
+        "note": _("メモ（担当者の間で共有）"),
+        "people_heading": _("いる人"),
+        "household": _("人数（世帯）"),
+        "phone": _("電話"),
+        "place": _("場所"),
+        "address": _("住所・目印"),
+        "location": _("位置"),
+        "showOnMap": _("地図で見る"),
+        "needs": _("支援ニーズ"),
+        "care": _("配慮事項"),
+        "noteHeading": _("本人からのメモ"),
+        "pickup": _("送迎"),
+        "pickupNone": _("送迎の依頼はありません。"),
+        "destination": _("行き先"),
+        "mobility": _("移動"),
+        "pickupUrgency": _("急ぎ具合"),
+        "pickupPeople": _("送迎する人数"),
+        "pickupNote": _("依頼のメモ"),
+        "unableReasonLabel": _("対応できなかった理由"),
+        "history": _("記録"),
+        "unverified": _("未確認（本人申告）"),
+        "proxy": _("担当者が代理で入力"),
+        "othersOnly": _("登録のない同行者 {count} 人"),
+        "accuracy": _("（精度 約 {metres} m）"),
+    }
 
 
 def _reception_shelters(user):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("dashboard.api_urls")),
     path("", include("residents.urls")),
     path("", include("shelters.urls")),
 ]

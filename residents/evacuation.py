@@ -248,11 +248,9 @@ class NotAllowed(Exception):
 
 def can_act_on(user: AbstractBaseUser, pickup: PickupRequest) -> bool:
     """Staff anywhere; a volunteer in their own areas."""
-    from residents.selectors import areas_visible_to
+    from residents.selectors import pickups_visible_to
 
-    if is_city_staff(user):
-        return True
-    return pickup.area_id is not None and areas_visible_to(user).filter(pk=pickup.area_id).exists()
+    return pickups_visible_to(user).filter(pk=pickup.pk).exists()
 
 
 def _claim_deadline(now: datetime.datetime) -> datetime.datetime:
@@ -446,8 +444,12 @@ def pickup_release(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRe
 def pickup_hand_over(
     *, pickup: PickupRequest, user: AbstractBaseUser, to_user: AbstractBaseUser, now=None
 ) -> PickupRequest:
-    """Pass a claim to another volunteer who covers the area (a fresh time limit)."""
-    if not can_act_on(user, pickup) or not can_act_on(to_user, pickup):
+    """Pass a claim to another active volunteer who covers the area (a fresh time limit)."""
+    from residents.selectors import handover_candidates
+
+    if not can_act_on(user, pickup):
+        raise NotAllowed
+    if not handover_candidates(pickup, user).filter(pk=to_user.pk).exists():
         raise NotAllowed
     now = now or timezone.now()
     current = _transition(
@@ -483,7 +485,7 @@ def pickup_arrived(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRe
     """At the shelter: everyone registered in the report is checked in there (which
     ends their out-of-shelter report); the others come as companions."""
     from shelters.models import Method
-    from shelters.services import stay_check_in
+    from shelters.services import CheckInResult, stay_check_in, stay_transfer
 
     if not can_act_on(user, pickup):
         raise NotAllowed
@@ -497,13 +499,21 @@ def pickup_arrived(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRe
     people = list(current.report.people.all())
     companions = max(0, current.people_count - len(people))
     for index, resident in enumerate(people):
-        stay_check_in(
+        outcome = stay_check_in(
             resident=resident,
             shelter=current.destination,
             method=Method.PICKUP_ARRIVAL,
             by_user=user,
             companions=companions if index == 0 else 0,
         )
+        if outcome.result == CheckInResult.ELSEWHERE:
+            # Recorded at another shelter earlier, but here now: the roster follows.
+            stay_transfer(
+                resident=resident,
+                to_shelter=current.destination,
+                method=Method.PICKUP_ARRIVAL,
+                by_user=user,
+            )
     # Whoever else was in the report came along too.
     report_end(report=current.report, reason=OffShelterReport.EndReason.REACHED_SHELTER)
     return current

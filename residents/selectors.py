@@ -19,14 +19,14 @@ from residents.models import (
     ResidentLink,
     TakeoverRequest,
 )
-from residents.roles import is_city_staff
+from residents.roles import Role, has_role, is_city_staff
 
 
 def areas_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Area]:
     """Staff see the whole city; a volunteer or reception user only their own areas."""
     if is_city_staff(user):
         return Area.objects.all()
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return Area.objects.none()
     return Area.objects.filter(responders__user=user)
 
@@ -67,11 +67,19 @@ POINT_LIMIT = 400
 CLUSTER_CELL_PX = 64
 
 
+def is_field_volunteer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Staff, or an active volunteer: who works with evacuees and pickups. Shelter
+    reception has another task (one shelter's door) and sees none of it."""
+    return is_city_staff(user) or has_role(user, Role.VOLUNTEER)
+
+
 def reports_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[OffShelterReport]:
     """Active reports a user may see: staff the whole city, a volunteer their areas."""
     reports = OffShelterReport.objects.filter(status=OffShelterReport.Status.ACTIVE)
     if is_city_staff(user):
         return reports
+    if not is_field_volunteer(user):
+        return reports.none()
     return reports.filter(area__in=areas_visible_to(user))
 
 
@@ -79,7 +87,28 @@ def pickups_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Picku
     pickups = PickupRequest.objects.all()
     if is_city_staff(user):
         return pickups
+    if not is_field_volunteer(user):
+        return pickups.none()
     return pickups.filter(area__in=areas_visible_to(user))
+
+
+def handover_candidates(pickup: PickupRequest, user: AbstractBaseUser) -> QuerySet:
+    """Who a claim can be passed to: active volunteers covering the pickup's area, other
+    than the one asking and the one holding it."""
+    from django.contrib.auth import get_user_model
+
+    if pickup.area_id is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=Role.VOLUNTEER, responder_profile__areas=pickup.area_id
+        )
+        .exclude(pk=user.pk)
+        .exclude(pk=pickup.claimed_by_id or 0)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +120,8 @@ class LayerFilters:
     updated_since: datetime | None = None
 
 
-def _filtered(queryset: QuerySet, filters: LayerFilters, *, report_prefix: str = "") -> QuerySet:
+def filter_layer(queryset: QuerySet, filters: LayerFilters, *, report_prefix: str = "") -> QuerySet:
+    """Apply the dashboard's filters (the map layers and the list share them)."""
     if filters.area:
         queryset = queryset.filter(area_id=filters.area)
     # A JSON list holds quoted codes; icontains on its text works on PostgreSQL and SQLite.
@@ -120,8 +150,9 @@ def map_layer(
 ) -> dict:
     """Points in a viewport (west, south, east, north), or clusters when there are too
     many: counts per grid cell of CLUSTER_CELL_PX at this zoom, aggregated in the
-    database, so the answer stays small however many rows the city has. ``rank`` is
-    the column whose maximum colours a cluster (urgency, status …)."""
+    database, so the answer stays small however many rows the city has. ``rank`` is a
+    NUMERIC column or annotation whose maximum colours a cluster (e.g. urgency); a text
+    column would compare alphabetically."""
     west, south, east, north = bbox
     inside = queryset.filter(
         latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east

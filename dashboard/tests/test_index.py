@@ -1,6 +1,12 @@
+import json
+import re
+
 from django.contrib.auth import get_user_model
 
 from hakobou.testing.cast import PASSWORD, BaseTestCase
+from residents.roles import Role
+from residents.services import responder_upsert
+from shelters.tests.factories import ShelterFactory
 
 
 class DashboardIndexTestCase(BaseTestCase):
@@ -35,3 +41,52 @@ class DashboardIndexTestCase(BaseTestCase):
         self.client.force_login(self.volunteer_a)
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)
+
+
+class DashboardMapPageTestCase(BaseTestCase):
+    """The map dashboard keeps the other work one tap away and holds no one's data."""
+
+    def config(self, response, element_id="dashboard-config"):
+        script = rf'<script id="{element_id}" type="application/json">(.*?)</script>'
+        return json.loads(re.search(script, response.content.decode(), re.S).group(1))
+
+    def test_it_gives_the_map_the_api_tiles_and_labels(self):
+        ShelterFactory(name="青柳小学校 体育館")
+        self.client.force_login(self.volunteer_a)
+        response = self.client.get("/dashboard/")
+        self.assertContains(response, 'id="dash-map"')
+        self.assertContains(response, "leaflet/leaflet.js")
+        self.assertContains(response, "js/dashboard.js")
+        (tiles,) = self.config(response, "map-config")["tiles"]  # from settings
+        self.assertIn("地理院タイル", tiles["options"]["attribution"])
+        config = self.config(response)
+        self.assertEqual(config["urls"]["evacueeLayer"], "/api/map/evacuees")
+        self.assertEqual(config["urls"]["detail"], "/api/evacuees/{id}")
+        self.assertEqual(config["urls"]["claim"], "/api/pickups/{id}/claim")
+        self.assertEqual(config["urls"]["board"], "/api/shelters/board")
+        self.assertEqual(config["areas"], [[41.75, 140.71]])
+        self.assertEqual([s["name"] for s in config["shelters"]], ["青柳小学校 体育館"])
+        self.assertEqual(config["needGlyphs"]["medical"], "医")
+
+    def test_it_keeps_registration_the_shelter_board_and_reception_reachable(self):
+        self.client.force_login(self.volunteer_a)
+        response = self.client.get("/dashboard/")
+        self.assertContains(response, "/dashboard/register/")
+        self.assertContains(response, "/dashboard/shelters/")
+        shelter = ShelterFactory()
+        reception = responder_upsert(
+            username="reception-a", password=PASSWORD, role=Role.RECEPTION, areas=[self.area_a]
+        )
+        shelter.reception.add(reception)
+        self.client.force_login(reception)
+        self.assertContains(self.client.get("/dashboard/"), f"/dashboard/reception/{shelter.pk}/")
+
+    def test_staff_see_the_whole_city(self):
+        self.client.force_login(self.staff)
+        response = self.client.get("/dashboard/")
+        self.assertContains(response, "市全域")
+        self.assertEqual(self.config(response)["areas"], [])  # the city's default view
+
+    def test_it_greets_a_volunteer_family_name_first(self):
+        self.client.force_login(self.volunteer_a)
+        self.assertContains(self.client.get("/dashboard/"), "甲野 一郎 さん")

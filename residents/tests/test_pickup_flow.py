@@ -133,7 +133,52 @@ class ClaimTestCase(PickupTestCase):
         self.assertEqual((event.kind, event.to_user), ("handed_over", self.neighbour))
 
 
+class RoleTestCase(PickupTestCase):
+    def test_reception_users_with_areas_neither_see_nor_act(self):
+        from residents.selectors import pickups_visible_to, reports_visible_to
+
+        clerk = responder_upsert(
+            username="reception-a", password=PASSWORD, role=Role.RECEPTION, areas=[self.area_a]
+        )
+        self.assertFalse(reports_visible_to(clerk).exists())
+        self.assertFalse(pickups_visible_to(clerk).exists())
+        with self.assertRaises(NotAllowed):
+            pickup_claim(pickup=self.pickup, user=clerk)
+
+    def test_an_inactive_volunteer_cannot_act(self):
+        self.neighbour.is_active = False
+        self.neighbour.save()
+        with self.assertRaises(NotAllowed):
+            pickup_claim(pickup=self.pickup, user=self.neighbour)
+
+    def test_a_claim_goes_only_to_another_active_volunteer_of_the_area(self):
+        clerk = responder_upsert(
+            username="reception-a", password=PASSWORD, role=Role.RECEPTION, areas=[self.area_a]
+        )
+        pickup_claim(pickup=self.pickup, user=self.volunteer_a)
+        for target in (self.volunteer_a, clerk, self.staff):
+            with self.assertRaises(NotAllowed):
+                pickup_hand_over(pickup=self.pickup, user=self.volunteer_a, to_user=target)
+        self.neighbour.is_active = False
+        self.neighbour.save()
+        with self.assertRaises(NotAllowed):
+            pickup_hand_over(pickup=self.pickup, user=self.volunteer_a, to_user=self.neighbour)
+
+
 class JourneyTestCase(PickupTestCase):
+    def test_someone_recorded_at_another_shelter_is_moved_to_the_destination(self):
+        from shelters.models import Method
+
+        (grandma,) = self.report.people.all()
+        elsewhere = ShelterFactory(name="函館公園")
+        # Recorded elsewhere (a mistaken scan), without ending the report.
+        Stay.objects.create(resident=grandma, shelter=elsewhere, method=Method.STAFF)
+        pickup_claim(pickup=self.pickup, user=self.volunteer_a)
+        pickup_picked_up(pickup=self.pickup, user=self.volunteer_a)
+        pickup_arrived(pickup=self.pickup, user=self.volunteer_a)
+        stay = Stay.objects.get(checked_out_at__isnull=True)
+        self.assertEqual(stay.shelter, self.shelter)
+
     def test_arrival_checks_everyone_in_and_ends_the_report(self):
         pickup_claim(pickup=self.pickup, user=self.volunteer_a)
         with self.assertRaises(PickupError):

@@ -1,1 +1,0 @@
-"""Dashboard JSON API. The map layers and lists arrive with the dashboard issue."""

@@ -1,0 +1,25 @@
+"""The dashboard's JSON API, mounted at /api/ by the project's URLconf."""
+
+from django.urls import path
+
+from dashboard.api import evacuees, layers, pickups
+
+app_name = "dashboard-api"
+urlpatterns = [
+    path("map/evacuees", layers.EvacueeLayerApi.as_view(), name="evacuee-layer"),
+    path("map/pickups", layers.PickupLayerApi.as_view(), name="pickup-layer"),
+    path("evacuees", evacuees.EvacueeListApi.as_view(), name="evacuees"),
+    path("evacuees/<int:pk>", evacuees.EvacueeDetailApi.as_view(), name="evacuee"),
+    path("pickups/<int:pk>/claim", pickups.ClaimApi.as_view(), name="claim"),
+    path("pickups/<int:pk>/release", pickups.ReleaseApi.as_view(), name="release"),
+    path("pickups/<int:pk>/hand-over", pickups.HandOverApi.as_view(), name="hand-over"),
+    path(
+        "pickups/<int:pk>/handover-candidates",
+        pickups.HandOverCandidatesApi.as_view(),
+        name="handover-candidates",
+    ),
+    path("pickups/<int:pk>/picked-up", pickups.PickedUpApi.as_view(), name="picked-up"),
+    path("pickups/<int:pk>/arrived", pickups.ArrivedApi.as_view(), name="arrived"),
+    path("pickups/<int:pk>/unable", pickups.UnableApi.as_view(), name="unable"),
+    path("pickups/<int:pk>/notes", pickups.NoteApi.as_view(), name="notes"),
+]
