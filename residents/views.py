@@ -3,9 +3,11 @@ that staff and volunteers also use to register someone on their behalf."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
+import requests
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -43,6 +45,8 @@ from residents.selectors import areas_visible_to, linked_residents, pending_requ
 
 RESIDENT, HELPER = "resident", "helper"
 Relation = ResidentLink.Relation
+
+logger = logging.getLogger(__name__)
 
 
 def _posted(request: HttpRequest):
@@ -112,6 +116,12 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
     display_name = request.POST.get("display_name", "").strip()
     if display_name:
         user = simulator.simulated_user_create(display_name=display_name)
+        # Someone who opens the city's LIFF app from its rich menu is a friend of the
+        # account: LINE would have sent the portal a follow event.
+        try:
+            simulator.user_follow(user)
+        except requests.RequestException:
+            logger.warning("drill sign-in: the follow event did not reach the webhook")
     else:
         user = SimulatedUser.objects.filter(user_id=request.POST.get("user_id", "")).first()
         if user is None:

@@ -91,3 +91,16 @@ def log_in(page, username: str, next_path: str = "/dashboard/") -> None:
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"**{next_path}")
+
+
+def stay_offline(page, live_server) -> None:
+    """Map tiles and anything else off the test server cannot load here: refuse them at
+    once instead of waiting on the network."""
+
+    def route(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", route)

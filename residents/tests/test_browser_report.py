@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from hakobou.testing.browser import PHONE
+from hakobou.testing.browser import PHONE, stay_offline
 from residents.models import Account, OffShelterReport, PickupRequest
 from residents.registration import resident_create_manual, resident_update
 from shelters.tests.factories import ShelterFactory
@@ -11,18 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YACHIGASHIRA = (41.7535, 140.7160)
 SAPPORO = (43.0621, 141.3544)
-
-
-def stay_offline(page, live_server) -> None:
-    """Map tiles cannot load here: refuse anything off the test server at once."""
-
-    def route(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", route)
 
 
 def sign_in_registered(page, display_name: str) -> Account:

@@ -3,25 +3,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from hakobou.lib.geo import distance_m
-from hakobou.testing.browser import PHONE
+from hakobou.testing.browser import PHONE, stay_offline
 from residents.tests.factories import AreaFactory
 from shelters.models import Shelter
 from shelters.tests.factories import ShelterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def stay_offline(page, live_server) -> None:
-    """Map tiles (and anything else off the test server) cannot load here: refuse them at
-    once instead of letting the page wait on the network."""
-
-    def route(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", route)
 
 
 def test_a_visitor_finds_the_nearest_open_shelter_from_a_town(new_page, screenshot):
