@@ -147,6 +147,7 @@ def map_layer(
     zoom: int,
     fields: tuple[str, ...],
     rank: str,
+    points_only: bool = False,
 ) -> dict:
     """Points in a viewport (west, south, east, north), or clusters when there are too
     many: counts per grid cell of CLUSTER_CELL_PX at this zoom, aggregated in the
@@ -157,6 +158,16 @@ def map_layer(
     inside = queryset.filter(
         latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
     )
+    if points_only:
+        # At the map's closest zoom a cluster could never be opened: send the most
+        # urgent POINT_LIMIT as points and say the rest are in the list.
+        ordered = inside.order_by(f"-{rank}", "-updated_at", "-pk") if rank in fields else inside
+        points = list(ordered.values(*fields)[: POINT_LIMIT + 1])
+        return {
+            "kind": "points",
+            "points": points[:POINT_LIMIT],
+            "truncated": len(points) > POINT_LIMIT,
+        }
     points = list(inside.order_by("-updated_at", "-pk").values(*fields)[: POINT_LIMIT + 1])
     if len(points) <= POINT_LIMIT:
         return {"kind": "points", "points": points}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,6 +100,10 @@ LayerOut = inline_serializer(
     "MapLayer",
     {
         "kind": serializers.ChoiceField(["points", "clusters"]),
+        "truncated": serializers.BooleanField(
+            required=False,
+            help_text="At the closest zoom: more points than sent (the most urgent are sent).",
+        ),
         "points": serializers.ListField(
             child=serializers.DictField(), required=False, help_text="No names, ever."
         ),
@@ -152,6 +157,7 @@ class EvacueeLayerApi(DashboardApi):
             zoom=cluster_zoom(bbox, zoom),
             fields=EVACUEE_POINT_FIELDS,
             rank="urgency",
+            points_only=zoom >= settings.LEAFLET_CONFIG["MAX_ZOOM"],
         )
         return with_etag(request, _rounded(layer))
 

@@ -61,6 +61,14 @@ class EvacueeLayerTestCase(BaseTestCase):
         self.assertEqual(body["clusters"][0]["top"], 3)
         self.assertAlmostEqual(body["clusters"][0]["lat"], 41.752, places=4)
 
+    def test_at_the_closest_zoom_the_most_urgent_points_are_sent_not_clusters(self):
+        with mock.patch.object(selectors, "POINT_LIMIT", 2):
+            body = self.client.get(
+                "/api/map/evacuees?bbox=140.705,41.749,140.715,41.755&zoom=18"
+            ).json()
+        self.assertEqual((body["kind"], body["truncated"]), ("points", True))
+        self.assertEqual([p["id"] for p in body["points"]], [self.medical.pk, self.water.pk])
+
     def test_an_unchanged_layer_answers_not_modified(self):
         first = self.layer()
         self.assertEqual(self.layer(if_none_match=first["ETag"]).status_code, 304)
