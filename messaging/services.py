@@ -50,10 +50,6 @@ def outbox_enqueue(
     """
     if not 1 <= len(messages) <= line.MAX_MESSAGES_PER_REQUEST:
         raise ValueError("a message carries 1 to 5 LINE messages")
-    if dedupe_key is not None:
-        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
     recipients = list(dict.fromkeys(user_ids)) if user_ids is not None else None
     if recipients is None:
         kind, groups = OutboxMessage.Kind.BROADCAST, [[]]

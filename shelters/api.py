@@ -7,8 +7,10 @@ lost answer reports the stay the first attempt made instead of making a second.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -95,7 +97,7 @@ class ReceptionApi(APIView):
     """Base: the shelter from the URL, for city staff and that shelter's reception."""
 
     def shelter(self, request: Request, pk: int) -> Shelter:
-        shelter = get_object_or_404(Shelter, pk=pk)
+        shelter = get_object_or_404(selectors.shelters_for_reception(request.user), pk=pk)
         if not selectors.can_see_roster(request.user, shelter):
             raise PermissionDenied(_("この避難所の受付をする権限がありません。"))
         return shelter
@@ -195,25 +197,30 @@ class ActionApi(ReceptionApi):
             person = self.person(data)
         except PersonalTokenError as exc:
             return _problem(exc.reason, TOKEN_MESSAGES[exc.reason]())
-        # Straight from a scan, this is the first time the page is shown the person.
-        if data.get("code") and person.resident is not None:
-            detail_view_log(
-                user=request.user,
-                residents=[person.resident],
-                context=DetailView.Context.RECEPTION,
-            )
-        try:
-            result, message = self.act(request, shelter, person, data)
-        except services.ShelterClosed:
-            return _problem(
-                "closed",
-                _("この避難所は閉鎖中のため受付できません。市の担当者に開設を依頼してください。"),
-                status.HTTP_409_CONFLICT,
-            )
-        # Read the person again so the answer shows what is now saved.
-        refreshed = selectors.reception_person_by_handle(person.handle)
+        # One transaction for the view log and the action: one commit per request.
+        with transaction.atomic():
+            # Straight from a scan, this is the first time the page is shown the person.
+            if data.get("code") and person.resident is not None:
+                detail_view_log(
+                    user=request.user,
+                    residents=[person.resident],
+                    context=DetailView.Context.RECEPTION,
+                )
+            try:
+                result, message, stay = self.act(request, shelter, person, data)
+            except services.ShelterClosed:
+                return _problem(
+                    "closed",
+                    _(
+                        "この避難所は閉鎖中のため受付できません。"
+                        "市の担当者に開設を依頼してください。"
+                    ),
+                    status.HTTP_409_CONFLICT,
+                )
+        # The answer shows what is now saved: the stay the action left.
+        answered = dataclasses.replace(person, stay=stay)
         return Response(
-            {"result": result, "message": message, "person": _person_data(refreshed, shelter)}
+            {"result": result, "message": message, "person": _person_data(answered, shelter)}
         )
 
     def act(self, request, shelter, person, data) -> tuple[str, str]:
@@ -239,27 +246,35 @@ class CheckInApi(ActionApi):
                 "こちらへ移す場合は「この避難所へ移動」を押してください。"
             ),
         }
-        return outcome.result, messages[outcome.result] % {
-            "name": person.name,
-            "shelter": outcome.stay.shelter.name,
-        }
+        return (
+            outcome.result,
+            messages[outcome.result] % {"name": person.name, "shelter": outcome.stay.shelter.name},
+            outcome.stay,
+        )
 
 
 class CheckOutApi(ActionApi):
     def act(self, request, shelter, person, data):
         if person.stay is None or person.stay.shelter_id != shelter.pk:
-            return "not_here", _("%(name)s さんはこの避難所に入所していません（退所済み）。") % {
-                "name": person.name
-            }
+            return (
+                "not_here",
+                _("%(name)s さんはこの避難所に入所していません（退所済み）。")
+                % {"name": person.name},
+                person.stay,
+            )
         services.stay_check_out(resident=person.resident, by_user=request.user)
-        return "checked_out", _("%(name)s さんの退所を登録しました。") % {"name": person.name}
+        return "checked_out", _("%(name)s さんの退所を登録しました。") % {"name": person.name}, None
 
 
 class TransferApi(ActionApi):
     def act(self, request, shelter, person, data):
         resident = services.reception_resident(person=person, by_user=request.user)
-        services.stay_transfer(resident=resident, to_shelter=shelter, by_user=request.user)
-        return "transferred", _("%(name)s さんをこの避難所へ移動しました。") % {"name": person.name}
+        stay = services.stay_transfer(resident=resident, to_shelter=shelter, by_user=request.user)
+        return (
+            "transferred",
+            _("%(name)s さんをこの避難所へ移動しました。") % {"name": person.name},
+            stay,
+        )
 
 
 class BoardApi(APIView):

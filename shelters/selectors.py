@@ -75,13 +75,32 @@ def shelter_roster(shelter: Shelter) -> QuerySet:
     )
 
 
+def shelters_for_reception(user) -> QuerySet[Shelter]:
+    """Shelters annotated with ``user_is_reception``, so that can_see_roster needs no
+    query of its own."""
+    from django.db.models import Exists, OuterRef
+
+    return Shelter.objects.annotate(
+        user_is_reception=Exists(
+            Shelter.reception.through.objects.filter(
+                shelter_id=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None
+            )
+        )
+    )
+
+
 def can_see_roster(user, shelter: Shelter) -> bool:
     """City staff and the shelter's own reception; nobody else."""
     from residents.roles import is_city_staff
 
-    return is_city_staff(user) or (
-        user.is_authenticated and shelter.reception.filter(pk=user.pk).exists()
-    )
+    if is_city_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    annotated = getattr(shelter, "user_is_reception", None)
+    if annotated is not None:
+        return annotated
+    return shelter.reception.filter(pk=user.pk).exists()
 
 
 @dataclass(frozen=True)

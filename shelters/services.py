@@ -70,6 +70,10 @@ class ShelterClosed(Exception):
     """Check-ins need an open shelter (a full one still takes people already on the way)."""
 
 
+class _Unknown:
+    """Not read yet (stay_check_in reads it)."""
+
+
 def _open_stay(resident: Resident) -> Stay | None:
     return (
         Stay.objects.select_related("shelter")
@@ -125,11 +129,14 @@ def stay_check_in(
     by_user: AbstractBaseUser | None = None,
     by_account: Account | None = None,
     companions: int = 0,
+    open_stay: Stay | type[_Unknown] | None = _Unknown,
     _retry: bool = True,
 ) -> CheckInOutcome:
+    """``open_stay``: the person's open stay when the caller has just read it (reception
+    did, to show the person); a stay opened since is caught by the unique constraint."""
     if shelter.status == Shelter.Status.CLOSED:
         raise ShelterClosed
-    existing = _open_stay(resident)
+    existing = _open_stay(resident) if open_stay is _Unknown else open_stay
     if existing is not None:
         result = (
             CheckInResult.ALREADY_HERE
@@ -189,6 +196,7 @@ def reception_check_in(
         method=method,
         by_user=by_user,
         companions=companions,
+        open_stay=person.stay,
     )
 
 

@@ -77,7 +77,9 @@ def resident_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_S
     except signing.BadSignature:
         raise PersonalTokenError("invalid") from None
     resident = (
-        Resident.objects.filter(pk=payload.get("r")).first() if isinstance(payload, dict) else None
+        Resident.objects.select_related("registry_person").filter(pk=payload.get("r")).first()
+        if isinstance(payload, dict)
+        else None
     )
     if resident is None:
         raise PersonalTokenError("invalid")
