@@ -24,101 +24,53 @@ its own Redis database (``--redis-db``, default 15), flushed at start.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import random
-import resource
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# gunicorn and celery come from the project's venv (the one `make` builds).
-VENV_BIN = (
-    ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (
+    VENV_BIN,
+    Child,
+    CpuMeter,
+    analyze,
+    bench_redis_url,
+    free_port,
+    gunicorn_argv,
+    interrupt_on_sigterm,
+    log,
+    log_problems,
+    postgres_bench_url,
+    refuse_unless_bench_database,
+    truncate,
+    wait_for_http,
 )
 
+SCRIPT = "bench/delivery.py"
 BENCH_SUFFIX = "_bench_delivery"
 TARGET_S = 60.0
 DEFAULT_CONCURRENCY = 8  # CPU-bound from 4 up on 2 cores; 8 stays within the SDK pool (10)
 MESSAGES = [{"type": "text", "text": "【函館市】避難所の開設状況をお知らせします（ベンチマーク）"}]
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 PROBE_PATH = f"/line-sim/v2/bot/profile/U{'0' * 32}"
 
 
-def log(text: str) -> None:
-    print(text, flush=True)
-
-
 # --- isolation: own database, own Redis database ----------------------------------------
-
-
-def bench_database_url() -> str:
-    """The dedicated bench database's URL, created when missing (PostgreSQL only: the
-    simulator server and the worker are separate processes writing concurrently)."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit("bench/delivery.py: DATABASE_URL must be a postgres:// URL")
-    name = parts.path.lstrip("/") or "postgres"
-    bench_name = name if name.endswith(BENCH_SUFFIX) else f"{name}{BENCH_SUFFIX}"
-
-    import psycopg
-    from psycopg import sql
-
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (bench_name,)
-        ).fetchone()
-        if not exists:
-            log(f"creating database {bench_name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(bench_name)))
-    return urlunsplit(parts._replace(path=f"/{bench_name}"))
-
-
-def bench_redis_url(db: int) -> str:
-    url = os.environ.get("REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss"):
-        raise SystemExit("bench/delivery.py: REDIS_URL must be a redis:// URL")
-    own_db = parts.path.lstrip("/") or "0"
-    if own_db == str(db):
-        raise SystemExit(f"bench/delivery.py: REDIS_URL already uses db {db}; pick --redis-db")
-    bench_url = urlunsplit(parts._replace(path=f"/{db}"))
-
-    import redis
-
-    client = redis.Redis.from_url(bench_url, socket_connect_timeout=2, socket_timeout=5)
-    client.flushdb()
-    client.close()
-    return bench_url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def setup_django(redis_db: int, simulator_url: str) -> dict[str, str]:
     """Point this process at the bench database / Redis and return the environment the
     child processes get (the same one, so they agree on the simulator's token)."""
     env = {
-        "DATABASE_URL": bench_database_url(),
-        "REDIS_URL": bench_redis_url(redis_db),
+        "DATABASE_URL": postgres_bench_url(BENCH_SUFFIX, SCRIPT),
+        "REDIS_URL": bench_redis_url(redis_db, SCRIPT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LINE_MODE": "simulator",
         "LINE_SIMULATOR_URL": simulator_url,
@@ -139,9 +91,7 @@ def setup_django(redis_db: int, simulator_url: str) -> dict[str, str]:
 
     import hakobou.celery  # noqa: F401 - .delay() must use the project's broker
 
-    name = str(connection.settings_dict["NAME"])
-    if not name.endswith(BENCH_SUFFIX):
-        raise SystemExit(f"refusing to run against {name}: not a bench database")
+    name = refuse_unless_bench_database(BENCH_SUFFIX)
     # Production-like in this process: DEBUG keeps every SQL string and costs per query.
     settings.DEBUG = False
     # The warm-up and the measured floor share the SDK's pool of 10 connections between
@@ -169,21 +119,6 @@ def messaging_tables(*, users: bool = True) -> list[str]:
     if users:
         models += [SimulatedUser, SimulatorConfig]
     return [m._meta.db_table for m in models]
-
-
-def truncate(tables: list[str]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-
-
-def analyze(tables: list[str]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {table}")
 
 
 # --- seed ----------------------------------------------------------------------------
@@ -222,78 +157,14 @@ def seed_users(count: int) -> list[str]:
 # --- child processes -----------------------------------------------------------------
 
 
-class Child:
-    """A process started in its own session, so it (and its workers) can be stopped as
-    one group, and a Ctrl+C in the terminal reaches only this script."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], logdir: Path) -> None:
-        self.name = name
-        self.log_path = logdir / f"{name}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(  # noqa: S603 - our own venv's binaries
-            argv,
-            env=env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def tail(self, lines: int = 20) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(text[-lines:])
-
-    def stop(self, grace: float = 10.0) -> None:
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        # Workers a master left behind (same process group) go too.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self._log.close()
-
-
 def start_simulator(
     children: list[Child], env: dict[str, str], port: int, workers: int, threads: int, logdir: Path
 ) -> None:
-    argv = [
-        str(VENV_BIN / "gunicorn"),
-        "hakobou.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--worker-class", "gthread",
-        "--backlog", "512",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    child = Child("simulator", argv, env, logdir)
+    child = Child("simulator", gunicorn_argv(port, workers, threads, "gthread"), env, logdir)
     children.append(child)
+    # No token: the simulator answers 401 like LINE, so it is up.
     probe = f"http://127.0.0.1:{port}{PROBE_PATH}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if not child.alive():
-            raise SystemExit(f"the simulator server exited:\n{child.tail()}")
-        try:
-            urllib.request.urlopen(probe, timeout=2)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 401:  # no token: the simulator answers like LINE, so it is up
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"the simulator server did not answer within 60 s:\n{child.tail()}")
+    wait_for_http(child, probe, ready={401}, what="the simulator server")
 
 
 def start_worker(
@@ -321,103 +192,6 @@ def start_worker(
             return
         time.sleep(0.2)
     raise SystemExit(f"the Celery worker did not answer within 60 s:\n{child.tail()}")
-
-
-def process_tree_cpu(root_pid: int) -> float:
-    """CPU seconds (user + system) of a live process and all its descendants."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    total = 0.0
-    for pid in cpu:
-        walker = pid
-        while walker > 1:
-            if walker == root_pid:
-                total += cpu[pid]
-                break
-            walker = parents.get(walker, 0)
-    return total
-
-
-def postgres_cpu(database: str) -> dict[int, float]:
-    """CPU seconds per live PostgreSQL backend serving ``database`` (by process title)."""
-    needle = f" {database} ".encode()
-    found: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                title = handle.read()
-            if not title.startswith(b"postgres: ") or needle not in title:
-                continue
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[int(entry)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return found
-
-
-def system_busy_cpu() -> float:
-    with open("/proc/stat") as handle:
-        values = [int(v) for v in handle.readline().split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / CLK_TCK
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-class CpuMeter:
-    """Where the CPU went during the timed run: each child, PostgreSQL's backends for
-    the bench database, this script, and whatever else ran on the machine meanwhile."""
-
-    def __init__(self, children: list[Child], database: str) -> None:
-        self.children, self.database = children, database
-        self.children_before = {c.name: process_tree_cpu(c.proc.pid) for c in children}
-        self.postgres_before = postgres_cpu(database)
-        self.busy_before, self.own_before = system_busy_cpu(), own_cpu()
-
-    def report(self, elapsed: float) -> None:
-        cores = os.cpu_count() or 1
-        used = {
-            c.name: process_tree_cpu(c.proc.pid) - self.children_before[c.name]
-            for c in self.children
-        }
-        used["PostgreSQL"] = sum(
-            cpu_s - self.postgres_before.get(pid, 0.0)
-            for pid, cpu_s in postgres_cpu(self.database).items()
-        )
-        used["this script"] = own_cpu() - self.own_before
-        ours = sum(used.values())
-        others = system_busy_cpu() - self.busy_before - ours
-        parts = ", ".join(f"{name} {cpu_s:.1f}" for name, cpu_s in used.items())
-        log(
-            f"  CPU-s during the run ({elapsed:.1f} s × {cores} cores = {elapsed * cores:.0f}): "
-            f"{parts}; other processes {others:.1f}"
-        )
-        log(
-            f"  the bench's processes used {ours:.0f} CPU-s: on {cores} otherwise idle cores "
-            f"the run cannot take less than {ours / cores:.1f} s"
-        )
-        if others > 0.2 * elapsed * cores:
-            log(
-                f"  WARNING: other processes used {others / elapsed:.1f} cores during the run: "
-                "the figure is noisy, run again on a quiet machine"
-            )
 
 
 # --- floors --------------------------------------------------------------------------
@@ -449,7 +223,7 @@ def warm_up(user_ids: list[str], concurrency: int, timeout: float = 60) -> float
     from django.db import transaction
 
     from messaging import line
-    from messaging.models import OutboxChunk
+    from messaging.models import OutboxChunk, OutboxMessage
     from messaging.services import outbox_enqueue
 
     started = time.perf_counter()
@@ -463,8 +237,14 @@ def warm_up(user_ids: list[str], concurrency: int, timeout: float = 60) -> float
     with transaction.atomic():
         for user_id in user_ids[: 2 * concurrency]:
             outbox_enqueue(user_ids=[user_id], messages=MESSAGES, purpose="bench warm-up")
+    # Done when every message row is refreshed too: the worker refreshes it (locking it)
+    # after the chunk, and the truncate that follows must not meet that transaction
+    # (it deadlocked once).
     deadline = time.perf_counter() + timeout
-    while OutboxChunk.objects.filter(status__in=["pending", "sending"]).exists():
+    while (
+        OutboxChunk.objects.filter(status__in=["pending", "sending"]).exists()
+        or OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+    ):
         if time.perf_counter() > deadline:
             raise TimeoutError(f"the warm-up was not delivered within {timeout:.0f} s")
         time.sleep(0.05)
@@ -583,29 +363,7 @@ def verify(message, recipients: int, commit_wall: float) -> bool:
     return total == recipients and distinct == recipients and not doubled and not failed.exists()
 
 
-def log_problems(children: list[Child]) -> None:
-    for child in children:
-        try:
-            text = child.log_path.read_text(errors="replace")
-        except OSError:
-            continue
-        # The readiness probe's own 401s are expected.
-        lines = [line for line in text.splitlines() if PROBE_PATH not in line]
-        errors = sum(1 for line in lines if "ERROR" in line or "Traceback" in line)
-        pool_full = text.count("Connection pool is full")
-        warnings = sum(1 for line in lines if "WARNING" in line)
-        if errors or pool_full or warnings:
-            log(
-                f"  {child.name} log: {errors} error lines, {warnings} warnings "
-                f"({pool_full} 'connection pool is full') — {child.log_path}"
-            )
-
-
 # --- main ----------------------------------------------------------------------------
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def parse_args() -> argparse.Namespace:
@@ -663,7 +421,8 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
     log(f"  delivered: every chunk done {elapsed:.2f} s after commit, {rate:,.0f} recipients/s")
     meter.report(elapsed)
     exactly_once = verify(message, args.recipients, commit_wall)
-    log_problems(children)
+    # The readiness probe's own 401s are expected.
+    log_problems(children, expected=PROBE_PATH)
 
     measured = ""
     if measured_s:
@@ -680,8 +439,7 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
 
 def main() -> None:
     args = parse_args()
-    # SIGTERM (a CI timeout, kill) unwinds like Ctrl+C, through the finally below.
-    signal.signal(signal.SIGTERM, _interrupt)
+    interrupt_on_sigterm()
     port = free_port()
     env = setup_django(args.redis_db, f"http://127.0.0.1:{port}/line-sim")
     from messaging import simulator

@@ -21,50 +21,34 @@ import datetime
 import os
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (
+    ROOT,
+    analyze,
+    ensure_areas,
+    log,
+    percentiles,
+    postgres_bench_url,
+    towns,
+)
 
 BENCH_SUFFIX = "_bench"
 IMPORT_TARGET_S = 60.0
 MATCH_TARGET_MS = 10.0
 
 
-def log(text: str) -> None:
-    print(text, flush=True)
-
-
 def bench_database_url() -> str:
     """The URL of the dedicated bench database, created on PostgreSQL when missing."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
+    if not os.environ.get("DATABASE_URL", "").strip():
         data_dir = Path(os.environ.get("DATA_DIR", ROOT / "var"))
         data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{data_dir / 'bench.sqlite3'}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit("bench/registry.py: DATABASE_URL must be a postgres:// URL (or unset)")
-    name = parts.path.lstrip("/") or "postgres"
-    bench_name = name if name.endswith(BENCH_SUFFIX) else f"{name}{BENCH_SUFFIX}"
-
-    import psycopg
-    from psycopg import sql
-
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (bench_name,)
-        ).fetchone()
-        if not exists:
-            log(f"creating database {bench_name}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(bench_name)))
-    return urlunsplit(parts._replace(path=f"/{bench_name}"))
+    return postgres_bench_url(BENCH_SUFFIX, "bench/registry.py")
 
 
 def setup_django() -> None:
@@ -103,13 +87,6 @@ def empty_tables() -> None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
 
 
-def analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def rss_bytes() -> int:
     """Current resident set size (Linux); falls back to the peak elsewhere."""
     try:
@@ -117,26 +94,6 @@ def rss_bytes() -> int:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def towns():
-    from hakobou import drill
-
-    return drill.registry_towns()
-
-
-def ensure_areas() -> None:
-    from hakobou import drill
-    from residents.services import area_upsert
-
-    for spec in drill.AREAS:
-        area_upsert(
-            code=spec.code,
-            name=spec.name,
-            kana=spec.kana,
-            center_lat=spec.center_lat,
-            center_lng=spec.center_lng,
-        )
 
 
 # --- phase 1: import -------------------------------------------------------------------
@@ -309,11 +266,6 @@ def _raw_insert(batch, columns) -> None:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
             batch,
         )
-
-
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
 
 
 def phase_match(rows: int, lookups: int) -> tuple[float, float]:
