@@ -18,7 +18,7 @@ from residents.models import CareConsideration, Need, PickupRequest
 from residents.roles import is_city_staff
 from residents.selectors import areas_visible_to
 from shelters.models import Shelter
-from shelters.selectors import can_see_roster, occupancy, shelter_board
+from shelters.selectors import can_see_roster, occupancy, reception_shelters_of, shelter_board
 from shelters.services import shelter_set_status
 
 QR_DECODER = "vendor/jsqr/jsQR.js"
@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
     areas = list(areas_visible_to(request.user))
     context = {
         "areas": areas,
-        "reception_shelters": _reception_shelters(request.user),
+        "reception_shelters": reception_shelters_of(request.user),
         "show_map": can_see_evacuees(request.user),
         "user_name": display_name(request.user),
     }
@@ -184,13 +184,6 @@ def _dashboard_texts() -> dict[str, str]:
     }
 
 
-def _reception_shelters(user):
-    """Where this user may do reception: staff anywhere, reception users at their own."""
-    if is_city_staff(user):
-        return Shelter.objects.order_by("code")
-    return Shelter.objects.filter(reception=user).order_by("code")
-
-
 @require_GET
 @responder_required
 def reception(request: HttpRequest, pk: int) -> HttpResponse:
@@ -250,7 +243,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "rows": shelter_board(),
             "care_labels": {code: str(label) for code, label in CareConsideration.choices},
-            "receivable": set(_reception_shelters(request.user).values_list("pk", flat=True)),
+            "receivable": set(reception_shelters_of(request.user).values_list("pk", flat=True)),
             "can_manage": is_city_staff(request.user),
             "statuses": Shelter.Status.choices,
         },

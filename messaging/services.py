@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from messaging import line
 from messaging.models import OutboxChunk, OutboxMessage
@@ -82,6 +83,27 @@ def outbox_enqueue(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: _dispatch(message.pk))
     return message
+
+
+def outbox_enqueue_text(
+    *, accounts, text: Callable[[], str], purpose: str, dedupe_key: str
+) -> None:
+    """Queue a text for residents' accounts, each in its own language: ``text`` is called
+    inside the language override. Accounts that do not follow the channel (or blocked
+    it) are left out; one outbox message per language, deduplicated by key."""
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for account in accounts:
+        if account.line_user_id and account.is_following and account.blocked_at is None:
+            by_language[account.language or settings.LANGUAGE_CODE].append(account.line_user_id)
+    for language, user_ids in by_language.items():
+        with translation.override(language):
+            body = text()
+        outbox_enqueue(
+            user_ids=user_ids,
+            messages=[{"type": "text", "text": body}],
+            purpose=purpose,
+            dedupe_key=f"{dedupe_key}:{language}",
+        )
 
 
 def _dispatch(message_id: int) -> None:

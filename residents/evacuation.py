@@ -16,11 +16,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hakobou.lib.geo import in_bounds, point_in_geometry
-from messaging.services import outbox_enqueue
+from messaging.services import outbox_enqueue_text
 from residents.models import (
     Account,
     Area,
@@ -182,9 +182,9 @@ def report_submit(*, report: OffShelterReport) -> OffShelterReport:
         raise ReportIncomplete(missing)
     report.status = OffShelterReport.Status.ACTIVE
     report.save(update_fields=["status", "updated_at"])
-    _tell_account(
-        report.account,
-        lambda: _(
+    outbox_enqueue_text(
+        accounts=[report.account],
+        text=lambda: _(
             "避難状況を受け付けました。近くの支援者と市が確認します。"
             "状況が変わったら「わたしの避難状況」から更新してください。"
         ),
@@ -278,26 +278,11 @@ RESIDENT_MESSAGES = {
 }
 
 
-def _tell_account(account: Account, text, *, purpose: str, dedupe_key: str) -> None:
-    """Queue a LINE message to a following account in its language, once per key.
-    ``text`` is called inside the language override."""
-    if not (account.line_user_id and account.is_following and account.blocked_at is None):
-        return
-    with translation.override(account.language or settings.LANGUAGE_CODE):
-        body = text()
-    outbox_enqueue(
-        user_ids=[account.line_user_id],
-        messages=[{"type": "text", "text": body}],
-        purpose=purpose,
-        dedupe_key=dedupe_key,
-    )
-
-
 def _tell_resident(pickup: PickupRequest, event: PickupEvent) -> None:
     """Queue the step's LINE message, once per event (the outbox's dedupe key)."""
-    _tell_account(
-        pickup.report.account,
-        lambda: (
+    outbox_enqueue_text(
+        accounts=[pickup.report.account],
+        text=lambda: (
             RESIDENT_MESSAGES[event.kind](pickup)
             % {"shelter": pickup.destination.name, "reason": pickup.unable_reason}
         ),

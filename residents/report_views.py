@@ -232,48 +232,48 @@ def report_people(request: HttpRequest) -> HttpResponse:
     return _render_step(request, report, "people", form=form)
 
 
-@require_http_methods(["GET", "POST"])
-@report_view
-def report_needs(request: HttpRequest) -> HttpResponse:
+def _answer_step(
+    request: HttpRequest, step: str, form_class, initial: Callable[[Report], dict]
+) -> HttpResponse:
+    """A step whose form fields are report fields of the same names."""
     report = _open_report(request)
     if report is None:
         return redirect("residents:report")
-    form = ReportNeedsForm(
-        _posted(request), initial={"needs": report.needs, "needs_other": report.needs_other}
-    )
+    form = form_class(_posted(request), initial=initial(report))
     if request.method == "POST" and form.is_valid():
-        return _save_step(request, report, "needs", **form.cleaned_data)
-    return _render_step(request, report, "needs", form=form)
+        return _save_step(request, report, step, **form.cleaned_data)
+    return _render_step(request, report, step, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@report_view
+def report_needs(request: HttpRequest) -> HttpResponse:
+    return _answer_step(
+        request,
+        "needs",
+        ReportNeedsForm,
+        lambda report: {"needs": report.needs, "needs_other": report.needs_other},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @report_view
 def report_care(request: HttpRequest) -> HttpResponse:
-    report = _open_report(request)
-    if report is None:
-        return redirect("residents:report")
-    if report.status == Report.Status.ACTIVE or "care" in Progress(request, report).answered:
-        care = report.care
-    else:
+    def initial(report: Report) -> dict:
+        if report.status == Report.Status.ACTIVE or "care" in Progress(request, report).answered:
+            return {"care": report.care}
         # First time here: what the registrations of the people present already say.
         registered = {code for person in report.people.all() for code in person.care}
-        care = [code for code in CareConsideration.values if code in registered | set(report.care)]
-    form = ReportCareForm(_posted(request), initial={"care": care})
-    if request.method == "POST" and form.is_valid():
-        return _save_step(request, report, "care", **form.cleaned_data)
-    return _render_step(request, report, "care", form=form)
+        chosen = registered | set(report.care)
+        return {"care": [code for code in CareConsideration.values if code in chosen]}
+
+    return _answer_step(request, "care", ReportCareForm, initial)
 
 
 @require_http_methods(["GET", "POST"])
 @report_view
 def report_note(request: HttpRequest) -> HttpResponse:
-    report = _open_report(request)
-    if report is None:
-        return redirect("residents:report")
-    form = ReportNoteForm(_posted(request), initial={"note": report.note})
-    if request.method == "POST" and form.is_valid():
-        return _save_step(request, report, "note", **form.cleaned_data)
-    return _render_step(request, report, "note", form=form)
+    return _answer_step(request, "note", ReportNoteForm, lambda report: {"note": report.note})
 
 
 @require_http_methods(["GET", "POST"])

@@ -66,6 +66,15 @@ def occupancy(shelter: Shelter) -> Occupancy:
     return _occupancy_of(shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get())
 
 
+def open_stay_of(resident: Resident) -> Stay | None:
+    """Where the person is staying now (at most one, by a database rule), if anywhere."""
+    return (
+        Stay.objects.select_related("shelter")
+        .filter(resident=resident, checked_out_at__isnull=True)
+        .first()
+    )
+
+
 def shelter_roster(shelter: Shelter) -> QuerySet:
     """Who is at the shelter now, earliest arrival first."""
     return (
@@ -87,6 +96,18 @@ def shelters_for_reception(user) -> QuerySet[Shelter]:
             )
         )
     )
+
+
+def reception_shelters_of(user) -> QuerySet[Shelter]:
+    """Where this user may do reception (the same rule as can_see_roster): city staff
+    anywhere, a reception user at their own shelters."""
+    from residents.roles import is_city_staff
+
+    if is_city_staff(user):
+        return Shelter.objects.order_by("code")
+    if not user.is_authenticated:
+        return Shelter.objects.none()
+    return Shelter.objects.filter(reception=user).order_by("code")
 
 
 def can_see_roster(user, shelter: Shelter) -> bool:
@@ -171,11 +192,7 @@ def _reception_person(
     from shelters.tokens import reception_handle
 
     if resident is not None:
-        stay = (
-            Stay.objects.select_related("shelter")
-            .filter(resident=resident, checked_out_at__isnull=True)
-            .first()
-        )
+        stay = open_stay_of(resident)
         return ReceptionPerson(
             handle=reception_handle(resident=resident, method=method),
             name=resident.display_name,

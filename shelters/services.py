@@ -7,22 +7,20 @@ person, so double scans and two devices at once are harmless.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from messaging.services import outbox_enqueue
+from messaging.services import outbox_enqueue_text
 from residents.models import Account, Resident
 from residents.registration import resident_for_registry
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
-from shelters.selectors import ReceptionPerson
+from shelters.selectors import ReceptionPerson, open_stay_of
 
 
 @transaction.atomic
@@ -74,14 +72,6 @@ class _Unknown:
     """Not read yet (stay_check_in reads it)."""
 
 
-def _open_stay(resident: Resident) -> Stay | None:
-    return (
-        Stay.objects.select_related("shelter")
-        .filter(resident=resident, checked_out_at__isnull=True)
-        .first()
-    )
-
-
 def _arrived(event: PresenceEvent) -> None:
     """Everything an arrival at a shelter sets off, in the check-in's transaction: the
     person's out-of-shelter report ends for them, and their LINE hears where they are
@@ -96,29 +86,20 @@ def _arrived(event: PresenceEvent) -> None:
 def _notify_arrival(event: PresenceEvent) -> None:
     """Tell the person's LINE accounts (their own, and whoever registered them as
     family) where they arrived; once per event, in each account's language."""
-    accounts = Account.objects.filter(
-        links__resident_id=event.resident_id,
-        line_user_id__isnull=False,
-        is_following=True,
-        blocked_at__isnull=True,
-    ).distinct()
-    by_language: dict[str, list[str]] = defaultdict(list)
-    for account in accounts:
-        by_language[account.language or settings.LANGUAGE_CODE].append(account.line_user_id)
     resident, shelter = event.resident, event.shelter
-    for language, user_ids in by_language.items():
-        with translation.override(language):
-            text = _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。") % {
+    outbox_enqueue_text(
+        accounts=Account.objects.filter(links__resident_id=event.resident_id).distinct(),
+        text=lambda: (
+            _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。")
+            % {
                 "name": resident.display_name,
                 "shelter": shelter.name,
                 "time": localtime(event.created_at).strftime("%H:%M"),
             }
-        outbox_enqueue(
-            user_ids=user_ids,
-            messages=[{"type": "text", "text": text}],
-            purpose="shelter_arrival",
-            dedupe_key=f"presence:{event.pk}:{language}",
-        )
+        ),
+        purpose="shelter_arrival",
+        dedupe_key=f"presence:{event.pk}",
+    )
 
 
 def stay_check_in(
@@ -136,7 +117,7 @@ def stay_check_in(
     did, to show the person); a stay opened since is caught by the unique constraint."""
     if shelter.status == Shelter.Status.CLOSED:
         raise ShelterClosed
-    existing = _open_stay(resident) if open_stay is _Unknown else open_stay
+    existing = open_stay_of(resident) if open_stay is _Unknown else open_stay
     if existing is not None:
         result = (
             CheckInResult.ALREADY_HERE
