@@ -181,6 +181,8 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hakobou"),
         }
     }
+    # Sessions stay in the database; each request reads its session from Redis.
+    SESSION_ENGINE = "hakobou.lib.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
