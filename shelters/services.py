@@ -7,20 +7,26 @@ person, so double scans and two devices at once are harmless.
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from messaging.services import outbox_enqueue_text
-from residents.models import Account, Resident
+from residents.models import Account, Resident, ResidentLink
 from residents.registration import resident_for_registry
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
 from shelters.selectors import ReceptionPerson, open_stay_of
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -72,23 +78,93 @@ class _Unknown:
     """Not read yet (stay_check_in reads it)."""
 
 
-def _arrived(event: PresenceEvent) -> None:
-    """Everything an arrival at a shelter sets off, in the check-in's transaction: the
-    person's out-of-shelter report ends for them, and their LINE hears where they are
-    (a pickup's arrival sends its own message)."""
+def _arrival(*, resident: Resident, shelter: Shelter, method: str, **fields) -> PresenceEvent:
+    """Record an arrival (a check-in or a transfer) and what it sets off, in the caller's
+    transaction: the person's out-of-shelter report ends for them, and their LINE
+    accounts hear where they are soon after the commit (arrival_notices_send; a pickup's
+    arrival sends its own message)."""
     from residents.evacuation import report_person_arrived
 
-    report_person_arrived(resident=event.resident)
-    if event.method != Method.PICKUP_ARRIVAL:
-        _notify_arrival(event)
+    notice = method != Method.PICKUP_ARRIVAL
+    event = PresenceEvent.objects.create(
+        resident=resident, shelter=shelter, method=method, notice_due=notice, **fields
+    )
+    report_person_arrived(resident=resident)
+    if notice:
+        transaction.on_commit(arrival_notices_wake)
+    return event
 
 
-def _notify_arrival(event: PresenceEvent) -> None:
+# --- Arrival notices ---------------------------------------------------------------------
+#
+# The notice is not written in the check-in's transaction: reception's answer should not
+# wait for account look-ups and outbox rows. The arrival's event row says a notice is
+# due (committed with the stay, so it cannot be lost); the first arrival to commit wakes
+# a task a moment later, which writes the notices of every arrival due by then, and a
+# beat sweep picks up any a lost task left. Under load that is one task a second, not
+# one per arrival.
+
+_WAKE_KEY = "shelters:arrival-notices:woken"
+# How long a wake-up counts as pending: a lost task is replaced after this, and the
+# sweep runs every 30 s anyway.
+_WAKE_TTL_SECONDS = 30
+
+
+def arrival_notices_wake() -> None:
+    """After an arrival commits: make sure a task writes its notice soon."""
+    from shelters.tasks import arrival_notices_task
+
+    try:
+        if not cache.add(_WAKE_KEY, 1, timeout=_WAKE_TTL_SECONDS):
+            return  # a task is already on its way and will take this arrival too
+    except Exception:  # the cache is down: wake a task anyway
+        logger.warning("arrival notices: cache unreachable; waking a task regardless")
+    try:
+        arrival_notices_task.apply_async(countdown=settings.ARRIVAL_NOTICE_DELAY_SECONDS)
+    except Exception:  # the broker is down: the sweep writes the notices later
+        logger.warning("arrival notices: could not queue the task; the sweep will")
+
+
+def arrival_notices_send(*, batch: int = 500) -> int:
+    """Write the LINE notice of every arrival that is due one; returns how many arrivals
+    were handled. Each arrival's notice is written once: the outbox rows and the cleared
+    flag commit together, two workers skip each other's rows, and the outbox's dedupe
+    key holds even so."""
+    try:
+        # Before reading: an arrival committed after this wakes a task of its own.
+        cache.delete(_WAKE_KEY)
+    except Exception:
+        logger.warning("arrival notices: cache unreachable")
+    handled = 0
+    while True:
+        with transaction.atomic():
+            events = list(
+                PresenceEvent.objects.filter(notice_due=True)
+                .select_related("resident__registry_person", "shelter")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:batch]
+            )
+            accounts: dict[int, list[Account]] = defaultdict(list)
+            for link in ResidentLink.objects.filter(
+                resident_id__in={event.resident_id for event in events}
+            ).select_related("account"):
+                accounts[link.resident_id].append(link.account)
+            for event in events:
+                _notify_arrival(event, accounts[event.resident_id])
+            PresenceEvent.objects.filter(pk__in=[event.pk for event in events]).update(
+                notice_due=False
+            )
+        handled += len(events)
+        if len(events) < batch:
+            return handled
+
+
+def _notify_arrival(event: PresenceEvent, accounts: list[Account]) -> None:
     """Tell the person's LINE accounts (their own, and whoever registered them as
-    family) where they arrived; once per event, in each account's language."""
+    family) where they arrived, in each account's language."""
     resident, shelter = event.resident, event.shelter
     outbox_enqueue_text(
-        accounts=Account.objects.filter(links__resident_id=event.resident_id).distinct(),
+        accounts=accounts,
         text=lambda: (
             _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。")
             % {
@@ -130,7 +206,7 @@ def stay_check_in(
             stay = Stay.objects.create(
                 resident=resident, shelter=shelter, method=method, companions=companions
             )
-            event = PresenceEvent.objects.create(
+            _arrival(
                 resident=resident,
                 shelter=shelter,
                 kind=PresenceEvent.Kind.CHECK_IN,
@@ -139,7 +215,6 @@ def stay_check_in(
                 by_account=by_account,
                 companions=companions,
             )
-            _arrived(event)
     except IntegrityError:
         # Another device checked the same person in a moment ago: report that stay.
         if not _retry:
@@ -260,7 +335,7 @@ def stay_transfer(
     stay = Stay.objects.create(
         resident=resident, shelter=to_shelter, method=method, companions=companions
     )
-    event = PresenceEvent.objects.create(
+    _arrival(
         resident=resident,
         shelter=to_shelter,
         from_shelter=current.shelter if current else None,
@@ -269,5 +344,4 @@ def stay_transfer(
         by_user=by_user,
         companions=companions,
     )
-    _arrived(event)
     return stay

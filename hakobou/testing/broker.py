@@ -22,3 +22,27 @@ def broker_unreachable() -> Iterator[None]:
         # Drop the pools made for the dead broker; later tasks get fresh ones.
         kombu.pools.reset()
         app._pool = app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_in_memory() -> Iterator[list[str]]:
+    """Publish tasks to an in-memory broker nobody consumes (instead of running them
+    inline); yields the names of the tasks published, in order."""
+    from celery.signals import before_task_publish
+
+    names: list[str] = []
+
+    def record(sender=None, **_) -> None:
+        names.append(sender)
+
+    conf = app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "memory://"
+    before_task_publish.connect(record)
+    try:
+        yield names
+    finally:
+        before_task_publish.disconnect(record)
+        conf.task_always_eager, conf.broker_url = saved
+        kombu.pools.reset()
+        app._pool = app.amqp._producer_pool = None

@@ -1,12 +1,19 @@
 """A check-in tells the person's LINE accounts where they arrived, once per arrival."""
 
-import pytest
+import threading
 
+import pytest
+from django.core.cache import cache
+from django.db import connection, connections
+
+from hakobou.testing.broker import broker_in_memory
 from messaging import simulator
+from messaging.models import OutboxMessage
 from messaging.tests.webhook_helpers import inbox
 from residents.models import Account, ResidentLink
-from shelters.models import Method
-from shelters.services import stay_check_in, stay_check_out, stay_transfer
+from shelters import services
+from shelters.models import Method, PresenceEvent
+from shelters.services import arrival_notices_send, stay_check_in, stay_check_out, stay_transfer
 from shelters.tests.factories import ShelterFactory
 from shelters.tests.test_presence import make_resident
 
@@ -70,6 +77,89 @@ def test_someone_without_line_is_checked_in_without_a_message():
     resident = make_resident()
     outcome = check_in(resident, ShelterFactory())
     assert outcome.stay.pk
-    from messaging.models import OutboxMessage
-
     assert not OutboxMessage.objects.exists()
+
+
+# --- Written after the check-in, not in it ------------------------------------------------
+
+
+@pytest.fixture
+def publishes():
+    """Names of the tasks published (to a broker nobody consumes: nothing runs inline)."""
+    with broker_in_memory() as names:
+        yield names
+
+
+def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, publishes):
+    resident, _, _ = family
+    cache.delete(services._WAKE_KEY)
+    outcome = check_in(resident, ShelterFactory(name="函館公園"))
+    assert outcome.result == "checked_in"
+    assert not OutboxMessage.objects.exists()
+    assert PresenceEvent.objects.get(resident=resident).notice_due
+    assert publishes == ["shelters.tasks.arrival_notices_task"]
+
+    assert arrival_notices_send() == 1  # what the task (or the sweep) does
+    assert set(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == {
+        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:ja",
+        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:en",
+    }
+    assert not PresenceEvent.objects.get(resident=resident).notice_due
+    assert arrival_notices_send() == 0
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publishes):
+    cache.delete(services._WAKE_KEY)
+    shelter = ShelterFactory()
+    people = []
+    for n in range(5):
+        resident = make_resident(f"避難 {n}郎")
+        account = resident.links.get().account
+        account.line_user_id, account.is_following = f"U{n:032x}", True
+        account.save()
+        people.append(resident)
+        check_in(resident, shelter)
+    assert publishes == ["shelters.tasks.arrival_notices_task"]
+    assert arrival_notices_send(batch=2) == 5  # in batches, until none is left
+    assert OutboxMessage.objects.count() == 5
+    assert publishes.count("messaging.tasks.outbox_deliver_task") == 5
+    # The task cleared the wake-up: the next arrival wakes a task of its own.
+    check_in(make_resident("避難 六郎"), shelter)
+    assert publishes.count("shelters.tasks.arrival_notices_task") == 2
+
+
+def test_a_pickup_arrival_has_no_notice_of_its_own(family, publishes):
+    resident, _, _ = family
+    stay_check_in(resident=resident, shelter=ShelterFactory(), method=Method.PICKUP_ARRIVAL)
+    assert not PresenceEvent.objects.get(resident=resident).notice_due
+    assert publishes == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+def test_two_workers_at_once_write_each_notice_once(publishes):
+    shelter = ShelterFactory()
+    for n in range(40):
+        resident = make_resident(f"避難 {n}")
+        account = resident.links.get().account
+        account.line_user_id, account.is_following = f"U{n:032x}", True
+        account.save()
+        check_in(resident, shelter)
+    barrier = threading.Barrier(2)
+    handled = []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            handled.append(arrival_notices_send(batch=5))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(handled) == 40
+    assert OutboxMessage.objects.filter(purpose="shelter_arrival").count() == 40
+    assert not PresenceEvent.objects.filter(notice_due=True).exists()
