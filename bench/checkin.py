@@ -7,13 +7,21 @@
 Target (DESIGN.md): ≥ 200 requests/s, p95 ≤ 100 ms. What is timed is what a reception
 desk does when it scans a resident's personal QR: ``POST /api/shelters/<pk>/reception/
 check-in`` with ``{"code": "HKB1:…"}``, over HTTP, with the desk's session cookie and
-CSRF header, answered by the project's WSGI app under gunicorn, on PostgreSQL. Every
-request checks in a different resident, so each one is a real arrival: the token is
-verified, the person read and decrypted, the view logged (閲覧記録), the stay and the
-presence event inserted, and for the residents whose LINE account (or family's) follows
-the channel, the arrival message written to the outbox, whose on-commit dispatch queues
-a Celery task in Redis (no worker runs: the web tier only enqueues; Celery is not
-eager, which would call LINE inside the request).
+CSRF header, answered by the project's WSGI app under gunicorn, on PostgreSQL and Redis
+(sessions are read from Redis). Every request checks in a different resident, so each
+one is a real arrival: the token is verified, the person read and decrypted, the view
+logged (閲覧記録), the stay and the presence event inserted. What an arrival sets off
+(its out-of-shelter report ends, its LINE accounts hear of it) runs a moment after the
+commit in a Celery task that takes every arrival due by then (shelters.services.
+arrival_follow_ups): the web tier only marks the event and wakes that task at most once
+per wake-up window (no worker runs here: Celery is not eager, the task stays queued).
+
+After the timed phases the script does that task's work itself, as the worker would,
+and prints its CPU per arrival (this process + PostgreSQL): one outbox message per
+arrival and language of the person's following LINE accounts, each of which queues an
+outbox delivery task in Redis. The headline's last figure adds that CPU to a check-in's
+to say how many arrivals a second the same 2 cores could take with the worker on them
+too.
 
 Seed (with the project's services and models, in the bench database): ``--shelters``
 open shelters, each with its own reception user (a responder in the reception role on
@@ -45,8 +53,9 @@ times the floor's cost a check-in is: floor throughput ÷ check-in throughput, c
 p95 ÷ floor p95. The client shares the 2 cores with gunicorn and PostgreSQL (its CPU per
 request is printed): at a real shelter the desks are elsewhere. Afterwards the database
 must agree with the answers: as many open stays as checked_in answers, nobody with two,
-one presence event and one view log each, one outbox message per arrival and language of
-the person's following LINE accounts and one Celery task queued for each; any answer
+one presence event and one view log each, no follow-up left due, one outbox message per
+arrival and language of the person's following LINE accounts and one delivery task
+queued for each; any answer
 other than 200 checked_in fails the run (exit 1; 2 when correct but off target). The
 last line printed is the headline.
 
@@ -114,8 +123,8 @@ def setup_django(redis_db: int) -> dict[str, str]:
     return the server's environment (the same one: the personal QR codes made here are
     signed with its SECRET_KEY, the residents encrypted with its keys)."""
     env = production_env(postgres_bench_url(BENCH_SUFFIX, SCRIPT), "bench.checkin_settings")
-    # Arrival messages are queued to Redis (Celery is not eager: nothing is delivered
-    # inside the request, and no worker runs).
+    # Tasks are queued to Redis (Celery is not eager: nothing runs inside the request,
+    # and no worker runs).
     env["REDIS_URL"] = bench_redis_url(redis_db, SCRIPT)
     os.environ.update(env)
     import django
@@ -529,9 +538,7 @@ def log_in(desks: list[Desk], seed: Seed) -> float:
 
 def verify(phases: list[Phase]) -> list[str]:
     """What the database says against what the desks were told; the problems found."""
-    from django.conf import settings
     from django.db.models import Count
-    from redis import Redis
 
     from messaging.models import OutboxChunk, OutboxMessage
     from residents.models import DetailView, ResidentLink
@@ -563,16 +570,18 @@ def verify(phases: list[Phase]) -> list[str]:
         .distinct()
         .count()
     )
+    due = PresenceEvent.objects.filter(follow_up_due=True).count()
     messages = OutboxMessage.objects.filter(purpose="shelter_arrival").count()
     chunks = OutboxChunk.objects.filter(message__purpose="shelter_arrival").count()
-    redis = Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    queued = redis.llen(CELERY_QUEUE)
-    redis.close()
+    queued = queued_tasks()
+    deliveries = queued["messaging.tasks.outbox_deliver_task"]
+    wake_ups = queued["shelters.tasks.arrival_follow_ups_task"]
     log(
         f"  database: {stays} stays ({open_count} open) for {checked_in} checked_in answers; "
         f"residents with two open stays: {doubled}; {events} check-in events, {views} "
-        f"reception view logs; {messages} arrival messages in the outbox ({chunks} chunks, "
-        f"expected {expected_messages}); {queued} tasks queued in Redis"
+        f"reception view logs; {due} follow-ups still due; {messages} arrival messages in "
+        f"the outbox ({chunks} chunks, expected {expected_messages}); queued in Redis: "
+        f"{deliveries} delivery tasks, {wake_ups} follow-up wake-ups"
     )
     if not (stays == open_count == checked_in == events == views):
         problems.append(
@@ -581,12 +590,60 @@ def verify(phases: list[Phase]) -> list[str]:
         )
     if doubled:
         problems.append(f"{doubled} residents have two open stays")
-    if not (messages == chunks == expected_messages == queued):
+    if due:
+        problems.append(f"{due} arrivals were not followed up")
+    if not (messages == chunks == expected_messages == deliveries):
         problems.append(
-            f"arrival messages {messages}, chunks {chunks}, queued tasks {queued}: "
+            f"arrival messages {messages}, chunks {chunks}, delivery tasks {deliveries}: "
             f"each should be {expected_messages}"
         )
+    if not wake_ups:
+        problems.append("no follow-up task was woken")
     return problems
+
+
+def queued_tasks() -> Counter:
+    """The tasks waiting in the bench's Redis queue, by name."""
+    from django.conf import settings
+    from redis import Redis
+
+    redis = Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    try:
+        return Counter(
+            json.loads(raw)["headers"]["task"] for raw in redis.lrange(CELERY_QUEUE, 0, -1)
+        )
+    finally:
+        redis.close()
+
+
+@dataclass
+class FollowUps:
+    arrivals: int
+    elapsed: float
+    cpu_ms: dict[str, float]  # per arrival, by consumer
+
+    @property
+    def cpu_ms_total(self) -> float:
+        return sum(self.cpu_ms.values())
+
+
+def follow_ups(database: str) -> FollowUps:
+    """Do the follow-up task's work in this process, as the worker would after the run
+    (every arrival at once here; the worker takes what a second brings, the same code)."""
+    from shelters.services import arrival_follow_ups
+
+    meter = CpuMeter([], database)
+    started = time.perf_counter()
+    arrivals = arrival_follow_ups()
+    elapsed = time.perf_counter() - started
+    used, _ = meter.used()
+    result = FollowUps(arrivals, elapsed, {k: v * 1000 / max(arrivals, 1) for k, v in used.items()})
+    parts = ", ".join(f"{name} {ms:.2f}" for name, ms in result.cpu_ms.items())
+    log(
+        f"arrival follow-ups (the worker's part): {arrivals} arrivals in {elapsed:.1f} s; "
+        f"CPU-ms per arrival: {parts}"
+    )
+    return result
 
 
 # --- main ----------------------------------------------------------------------------
@@ -617,10 +674,13 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def cpu_per_request(meter: CpuMeter, phase: Phase) -> str:
+def cpu_per_request(meter: CpuMeter, phase: Phase) -> dict[str, float]:
+    """Logs and returns CPU-ms per request by consumer."""
     used, others = meter.report(phase.elapsed)
-    parts = ", ".join(f"{name} {cpu_s * 1000 / phase.count:.2f}" for name, cpu_s in used.items())
-    return f"  CPU-ms per request: {parts}; other processes {others * 1000 / phase.count:.2f}"
+    per_request = {name: cpu_s * 1000 / phase.count for name, cpu_s in used.items()}
+    parts = ", ".join(f"{name} {ms:.2f}" for name, ms in per_request.items())
+    log(f"  CPU-ms per request: {parts}; other processes {others * 1000 / phase.count:.2f}")
+    return per_request
 
 
 def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Path) -> int:
@@ -655,14 +715,15 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
     check_in = check_in_phase("check-in", desks, timed)
     phases.append(check_in)
     log(f"check-in: {check_in.summary()}")
-    log(cpu_per_request(meter, check_in))
+    check_in_cpu = cpu_per_request(meter, check_in)
 
     reset(desks)
     meter = CpuMeter(children, database)
     minimal = minimal_phase("minimal", desks, args.requests)
     log(f"minimal view: {minimal.summary()}")
-    log(cpu_per_request(meter, minimal))
+    cpu_per_request(meter, minimal)
 
+    after = follow_ups(database)
     problems = verify(phases)
     if minimal.non_200:
         problems.append(f"{minimal.non_200} minimal-view answers were not 200")
@@ -686,6 +747,10 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
         if not ok
     ]
     verdict = f"MISSED {' and '.join(missed)}" if missed else "met"
+    # The server's side of a check-in (not the desks'), plus the worker's follow-up.
+    cores = os.cpu_count() or 1
+    server_ms = check_in_cpu["gunicorn"] + check_in_cpu["PostgreSQL"]
+    end_to_end = cores * 1000 / (server_ms + after.cpu_ms_total)
     server = (
         f"gunicorn {args.workers} sync workers"
         if args.threads == 1
@@ -697,6 +762,8 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
         f"{verdict}); minimal view {minimal.rate:,.0f} req/s, "
         f"p95 {floor_p95_ms:.1f} ms → ratio {minimal.rate / check_in.rate:.1f}× (throughput) "
         f"{p95_ms / floor_p95_ms:.1f}× (p95); {args.concurrency} desks, {server}; "
+        f"with the worker's follow-up ({after.cpu_ms_total:.1f} CPU-ms per arrival) on the "
+        f"same {cores} cores too: ≤ {end_to_end:,.0f} arrivals/s; "
         f"correct: {'yes' if not problems else 'NO'}"
     )
     if problems:

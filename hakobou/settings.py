@@ -166,12 +166,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
     "pickup-claim-expiry": {"task": "residents.tasks.pickup_expire_claims_task", "schedule": 60.0},
-    "arrival-notices": {"task": "shelters.tasks.arrival_notices_task", "schedule": 30.0},
+    "arrival-follow-ups": {"task": "shelters.tasks.arrival_follow_ups_task", "schedule": 30.0},
 }
-# An arrival's LINE notice is written this long after the check-in commits, together
-# with every other arrival's by then (one task a second under load, not one per scan).
-ARRIVAL_NOTICE_DELAY_SECONDS = env.float(
-    "ARRIVAL_NOTICE_DELAY_SECONDS", default=1.0, minimum=0, maximum=60
+# An arrival's follow-up (its out-of-shelter report ends, its LINE notice is written)
+# runs this long after the check-in commits, together with every other arrival's by
+# then: one task a second under load, not one per scan.
+ARRIVAL_FOLLOW_UP_DELAY_SECONDS = env.float(
+    "ARRIVAL_FOLLOW_UP_DELAY_SECONDS", default=1.0, minimum=0, maximum=60
 )
 # Publishing must fail fast when the broker is down: the outbox row is already
 # committed and the sweep sends it later.

@@ -212,11 +212,12 @@ def report_end(*, report: OffShelterReport, reason: str) -> OffShelterReport:
     return report
 
 
-def report_person_arrived(*, resident: Resident) -> None:
+def report_person_arrived(*, resident: Resident, arrived_at: datetime.datetime) -> None:
     """A check-in at a shelter ends the out-of-shelter report for that person; a report
-    with nobody left in it ends. Called by shelters.services on every arrival."""
+    with nobody left in it ends. Called by shelters.services after every arrival (a
+    moment later: a report made after the arrival is left alone)."""
     reports = OffShelterReport.objects.filter(
-        people=resident, status=OffShelterReport.Status.ACTIVE
+        people=resident, status=OffShelterReport.Status.ACTIVE, created_at__lte=arrived_at
     ).select_for_update()
     for report in reports:
         report.people.remove(resident)

@@ -153,15 +153,15 @@ class PresenceEvent(models.Model):
     )
     companions = models.PositiveSmallIntegerField(_("同行者（未登録）"), default=0)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
-    # An arrival whose LINE notice is still to be written (shelters.services.
-    # arrival_notices_send); the notice is written once, then this is cleared.
-    notice_due = models.BooleanField(_("到着のお知らせ待ち"), default=False, editable=False)
+    # An arrival not yet followed up (shelters.services.arrival_follow_ups: its
+    # out-of-shelter report, its LINE notice); cleared once that is done.
+    follow_up_due = models.BooleanField(_("到着後の処理待ち"), default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
-                fields=["id"], condition=models.Q(notice_due=True), name="presence_notice_due"
+                fields=["id"], condition=models.Q(follow_up_due=True), name="presence_follow_up_due"
             )
         ]
         verbose_name = _("入退所の記録")

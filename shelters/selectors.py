@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from hakobou.lib.kana import normalize_kana
@@ -186,13 +187,34 @@ class ReceptionPerson:
     person: RegistryPerson | None = None
 
 
+@functools.cache
+def _reception_residents_template() -> QuerySet[Resident]:
+    # Built once per process (building the subquery costs more than running it);
+    # only ever cloned, never evaluated itself.
+    open_stay = Stay.objects.filter(resident_id=OuterRef("pk"), checked_out_at__isnull=True)
+    return Resident.objects.select_related("registry_person").annotate(
+        open_stay_pk=Subquery(open_stay.values("pk")[:1])
+    )
+
+
+def _residents_for_reception() -> QuerySet[Resident]:
+    """Residents as reception reads them: with the registry record and the id of their
+    open stay, in one query."""
+    return _reception_residents_template().all()
+
+
 def _reception_person(
     resident: Resident | None, person: RegistryPerson | None = None, *, method: str
 ) -> ReceptionPerson:
     from shelters.tokens import reception_handle
 
     if resident is not None:
-        stay = open_stay_of(resident)
+        if not hasattr(resident, "open_stay_pk"):
+            stay = open_stay_of(resident)
+        elif resident.open_stay_pk is None:
+            stay = None  # most people at reception: nothing more to read
+        else:
+            stay = Stay.objects.select_related("shelter").get(pk=resident.open_stay_pk)
         return ReceptionPerson(
             handle=reception_handle(resident=resident, method=method),
             name=resident.display_name,
@@ -218,10 +240,15 @@ def _reception_person(
 
 
 def reception_person_by_code(code: str) -> ReceptionPerson:
-    """The person a scanned personal QR names. Raises PersonalTokenError."""
-    from shelters.tokens import resident_from_personal_token
+    """The person a scanned personal QR names. Raises PersonalTokenError (also when the
+    person no longer exists)."""
+    from shelters.tokens import PersonalTokenError, resident_id_from_personal_token
 
-    return _reception_person(resident_from_personal_token(code), method=Method.PERSONAL_QR)
+    resident_id = resident_id_from_personal_token(code)
+    resident = _residents_for_reception().filter(pk=resident_id).first()
+    if resident is None:
+        raise PersonalTokenError("invalid")
+    return _reception_person(resident, method=Method.PERSONAL_QR)
 
 
 def reception_people_by_kana(
@@ -263,9 +290,7 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
     payload = reception_handle_payload(handle)
     method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
     if "r" in payload:
-        resident = (
-            Resident.objects.select_related("registry_person").filter(pk=payload["r"]).first()
-        )
+        resident = _residents_for_reception().filter(pk=payload["r"]).first()
         if resident is None:
             raise PersonalTokenError("invalid")
         return _reception_person(resident, method=method)

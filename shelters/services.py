@@ -21,7 +21,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from messaging.services import outbox_enqueue_text
-from residents.models import Account, Resident, ResidentLink
+from residents.models import Account, OffShelterReport, Resident, ResidentLink
 from residents.registration import resident_for_registry
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
 from shelters.selectors import ReceptionPerson, open_stay_of
@@ -78,81 +78,88 @@ class _Unknown:
     """Not read yet (stay_check_in reads it)."""
 
 
-def _arrival(*, resident: Resident, shelter: Shelter, method: str, **fields) -> PresenceEvent:
-    """Record an arrival (a check-in or a transfer) and what it sets off, in the caller's
-    transaction: the person's out-of-shelter report ends for them, and their LINE
-    accounts hear where they are soon after the commit (arrival_notices_send; a pickup's
-    arrival sends its own message)."""
-    from residents.evacuation import report_person_arrived
-
-    notice = method != Method.PICKUP_ARRIVAL
+def _arrival(*, resident: Resident, shelter: Shelter, **fields) -> PresenceEvent:
+    """Record an arrival (a check-in or a transfer) in the caller's transaction. What it
+    sets off follows a moment after the commit (arrival_follow_ups)."""
     event = PresenceEvent.objects.create(
-        resident=resident, shelter=shelter, method=method, notice_due=notice, **fields
+        resident=resident, shelter=shelter, follow_up_due=True, **fields
     )
-    report_person_arrived(resident=resident)
-    if notice:
-        transaction.on_commit(arrival_notices_wake)
+    transaction.on_commit(arrival_follow_ups_wake)
     return event
 
 
-# --- Arrival notices ---------------------------------------------------------------------
+# --- After an arrival ---------------------------------------------------------------------
 #
-# The notice is not written in the check-in's transaction: reception's answer should not
-# wait for account look-ups and outbox rows. The arrival's event row says a notice is
-# due (committed with the stay, so it cannot be lost); the first arrival to commit wakes
-# a task a moment later, which writes the notices of every arrival due by then, and a
-# beat sweep picks up any a lost task left. Under load that is one task a second, not
-# one per arrival.
+# An arrival ends the person's out-of-shelter report and tells their LINE accounts where
+# they are. Neither is done in the check-in's transaction: reception's answer should not
+# wait for report look-ups, account look-ups and outbox rows. The arrival's event row
+# says its follow-up is due (committed with the stay, so it cannot be lost); the first
+# arrival to commit wakes a task a moment later, which handles every arrival due by
+# then, and a beat sweep picks up any a lost task left. Under load that is one task a
+# second, not one per scan.
 
-_WAKE_KEY = "shelters:arrival-notices:woken"
+_WAKE_KEY = "shelters:arrival-follow-ups:woken"
 # How long a wake-up counts as pending: a lost task is replaced after this, and the
 # sweep runs every 30 s anyway.
 _WAKE_TTL_SECONDS = 30
 
 
-def arrival_notices_wake() -> None:
-    """After an arrival commits: make sure a task writes its notice soon."""
-    from shelters.tasks import arrival_notices_task
+def arrival_follow_ups_wake() -> None:
+    """After an arrival commits: make sure a task follows it up soon."""
+    from shelters.tasks import arrival_follow_ups_task
 
     try:
         if not cache.add(_WAKE_KEY, 1, timeout=_WAKE_TTL_SECONDS):
             return  # a task is already on its way and will take this arrival too
     except Exception:  # the cache is down: wake a task anyway
-        logger.warning("arrival notices: cache unreachable; waking a task regardless")
+        logger.warning("arrival follow-ups: cache unreachable; waking a task regardless")
     try:
-        arrival_notices_task.apply_async(countdown=settings.ARRIVAL_NOTICE_DELAY_SECONDS)
-    except Exception:  # the broker is down: the sweep writes the notices later
-        logger.warning("arrival notices: could not queue the task; the sweep will")
+        arrival_follow_ups_task.apply_async(countdown=settings.ARRIVAL_FOLLOW_UP_DELAY_SECONDS)
+    except Exception:  # the broker is down: the sweep follows up later
+        logger.warning("arrival follow-ups: could not queue the task; the sweep will")
 
 
-def arrival_notices_send(*, batch: int = 500) -> int:
-    """Write the LINE notice of every arrival that is due one; returns how many arrivals
-    were handled. Each arrival's notice is written once: the outbox rows and the cleared
-    flag commit together, two workers skip each other's rows, and the outbox's dedupe
-    key holds even so."""
+def arrival_follow_ups(*, batch: int = 500) -> int:
+    """Follow up every arrival that is due: the person leaves the out-of-shelter reports
+    made before they arrived, and their LINE accounts hear where they arrived (a
+    pickup's arrival sends its own message). Returns how many arrivals were handled.
+    Each is handled once: what it writes and the cleared flag commit together, two
+    workers skip each other's rows, and the outbox's dedupe key holds even so."""
+    from residents.evacuation import report_person_arrived
+
     try:
         # Before reading: an arrival committed after this wakes a task of its own.
         cache.delete(_WAKE_KEY)
     except Exception:
-        logger.warning("arrival notices: cache unreachable")
+        logger.warning("arrival follow-ups: cache unreachable")
     handled = 0
     while True:
         with transaction.atomic():
             events = list(
-                PresenceEvent.objects.filter(notice_due=True)
+                PresenceEvent.objects.filter(follow_up_due=True)
                 .select_related("resident__registry_person", "shelter")
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")[:batch]
             )
+            residents = {event.resident_id for event in events}
+            in_reports = set(
+                OffShelterReport.people.through.objects.filter(
+                    resident_id__in=residents,
+                    offshelterreport__status=OffShelterReport.Status.ACTIVE,
+                ).values_list("resident_id", flat=True)
+            )
             accounts: dict[int, list[Account]] = defaultdict(list)
-            for link in ResidentLink.objects.filter(
-                resident_id__in={event.resident_id for event in events}
-            ).select_related("account"):
+            for link in ResidentLink.objects.filter(resident_id__in=residents).select_related(
+                "account"
+            ):
                 accounts[link.resident_id].append(link.account)
             for event in events:
-                _notify_arrival(event, accounts[event.resident_id])
+                if event.resident_id in in_reports:
+                    report_person_arrived(resident=event.resident, arrived_at=event.created_at)
+                if event.method != Method.PICKUP_ARRIVAL:
+                    _notify_arrival(event, accounts[event.resident_id])
             PresenceEvent.objects.filter(pk__in=[event.pk for event in events]).update(
-                notice_due=False
+                follow_up_due=False
             )
         handled += len(events)
         if len(events) < batch:

@@ -64,8 +64,9 @@ def personal_token(resident: Resident) -> str:
     return PERSONAL_PREFIX + signer.sign_object({"r": resident.pk}, compress=True)
 
 
-def resident_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_SECONDS) -> Resident:
-    """The resident a scanned personal QR names. Raises PersonalTokenError."""
+def resident_id_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_SECONDS) -> int:
+    """The id of the resident a scanned personal QR names (whether they still exist is
+    the reader's question). Raises PersonalTokenError."""
     text = (text or "").strip()
     if not text.startswith(PERSONAL_PREFIX):
         raise PersonalTokenError("invalid")
@@ -76,14 +77,9 @@ def resident_from_personal_token(text: str, *, max_age: int = PERSONAL_MAX_AGE_S
         raise PersonalTokenError("expired") from None
     except signing.BadSignature:
         raise PersonalTokenError("invalid") from None
-    resident = (
-        Resident.objects.select_related("registry_person").filter(pk=payload.get("r")).first()
-        if isinstance(payload, dict)
-        else None
-    )
-    if resident is None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
         raise PersonalTokenError("invalid")
-    return resident
+    return payload["r"]
 
 
 def personal_qr_svg(resident: Resident) -> str:

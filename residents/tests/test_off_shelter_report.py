@@ -16,7 +16,7 @@ from residents.models import Account, OffShelterReport
 from residents.tests.evacuation_helpers import family_report
 from residents.tests.test_own_data import manual
 from shelters.models import Method
-from shelters.services import stay_check_in
+from shelters.services import arrival_follow_ups, stay_check_in, stay_check_out
 from shelters.tests.factories import ShelterFactory
 
 
@@ -89,26 +89,54 @@ class EndTestCase(BaseTestCase):
         report_end(report=report, reason="returned_home")
         self.assertNotEqual(report_start(account=report.account), report)
 
+    def check_in(self, resident, method=Method.PERSONAL_QR):
+        # The report is updated a moment after the check-in commits (its follow-up).
+        with self.captureOnCommitCallbacks(execute=True):
+            stay_check_in(resident=resident, shelter=ShelterFactory(), method=method)
+
     def test_checking_in_at_a_shelter_ends_it_for_that_person(self):
         report = family_report(self.area_a)
         grandson = manual(report.account, relation="family", name="在宅 孫")
         report = report_update(report=report, people=[*report.people.all(), grandson])
-        stay_check_in(resident=grandson, shelter=ShelterFactory(), method=Method.POSTER_QR)
+        self.check_in(grandson, Method.POSTER_QR)
         report.refresh_from_db()
         self.assertEqual(report.status, "active")
         self.assertEqual(
             [p.pk for p in report.people.all()], [report.account.links.first().resident_id]
         )
         (grandma,) = report.people.all()
-        stay_check_in(resident=grandma, shelter=ShelterFactory(), method=Method.PERSONAL_QR)
+        self.check_in(grandma)
         report.refresh_from_db()
         self.assertEqual((report.status, report.end_reason), ("ended", "reached_shelter"))
 
     def test_others_without_registration_keep_the_report_open(self):
         report = family_report(self.area_a, others=2)
         (grandma,) = report.people.all()
-        stay_check_in(resident=grandma, shelter=ShelterFactory(), method=Method.PERSONAL_QR)
+        self.check_in(grandma)
         report.refresh_from_db()
         self.assertEqual(
             (report.status, report.people.count(), report.others_count), ("active", 0, 2)
         )
+
+    def test_a_report_made_after_the_arrival_is_left_to_stand(self):
+        # The follow-up can run late (the broker was down, the sweep took it): by then
+        # the person may have left the shelter and reported from home again.
+        first = family_report(self.area_a)
+        (grandma,) = first.people.all()
+        stay_check_in(resident=grandma, shelter=ShelterFactory(), method=Method.PERSONAL_QR)
+        stay_check_out(resident=grandma)
+        report_end(report=first, reason="returned_home")
+        again = report_submit(
+            report=report_update(
+                report=report_start(account=first.account),
+                people=[grandma],
+                place="home",
+                latitude=self.area_a.center_lat,
+                longitude=self.area_a.center_lng,
+                location_source="gps",
+                needs=["water"],
+            )
+        )
+        self.assertEqual(arrival_follow_ups(), 1)
+        again.refresh_from_db()
+        self.assertEqual((again.status, list(again.people.all())), ("active", [grandma]))

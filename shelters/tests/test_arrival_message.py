@@ -13,7 +13,7 @@ from messaging.tests.webhook_helpers import inbox
 from residents.models import Account, ResidentLink
 from shelters import services
 from shelters.models import Method, PresenceEvent
-from shelters.services import arrival_notices_send, stay_check_in, stay_check_out, stay_transfer
+from shelters.services import arrival_follow_ups, stay_check_in, stay_check_out, stay_transfer
 from shelters.tests.factories import ShelterFactory
 from shelters.tests.test_presence import make_resident
 
@@ -96,16 +96,16 @@ def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, pu
     outcome = check_in(resident, ShelterFactory(name="函館公園"))
     assert outcome.result == "checked_in"
     assert not OutboxMessage.objects.exists()
-    assert PresenceEvent.objects.get(resident=resident).notice_due
-    assert publishes == ["shelters.tasks.arrival_notices_task"]
+    assert PresenceEvent.objects.get(resident=resident).follow_up_due
+    assert publishes == ["shelters.tasks.arrival_follow_ups_task"]
 
-    assert arrival_notices_send() == 1  # what the task (or the sweep) does
+    assert arrival_follow_ups() == 1  # what the task (or the sweep) does
     assert set(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == {
         f"presence:{PresenceEvent.objects.get(resident=resident).pk}:ja",
         f"presence:{PresenceEvent.objects.get(resident=resident).pk}:en",
     }
-    assert not PresenceEvent.objects.get(resident=resident).notice_due
-    assert arrival_notices_send() == 0
+    assert not PresenceEvent.objects.get(resident=resident).follow_up_due
+    assert arrival_follow_ups() == 0
     assert OutboxMessage.objects.count() == 2
 
 
@@ -120,20 +120,20 @@ def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publis
         account.save()
         people.append(resident)
         check_in(resident, shelter)
-    assert publishes == ["shelters.tasks.arrival_notices_task"]
-    assert arrival_notices_send(batch=2) == 5  # in batches, until none is left
+    assert publishes == ["shelters.tasks.arrival_follow_ups_task"]
+    assert arrival_follow_ups(batch=2) == 5  # in batches, until none is left
     assert OutboxMessage.objects.count() == 5
     assert publishes.count("messaging.tasks.outbox_deliver_task") == 5
     # The task cleared the wake-up: the next arrival wakes a task of its own.
     check_in(make_resident("避難 六郎"), shelter)
-    assert publishes.count("shelters.tasks.arrival_notices_task") == 2
+    assert publishes.count("shelters.tasks.arrival_follow_ups_task") == 2
 
 
 def test_a_pickup_arrival_has_no_notice_of_its_own(family, publishes):
     resident, _, _ = family
     stay_check_in(resident=resident, shelter=ShelterFactory(), method=Method.PICKUP_ARRIVAL)
-    assert not PresenceEvent.objects.get(resident=resident).notice_due
-    assert publishes == []
+    assert arrival_follow_ups() == 1
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
@@ -151,7 +151,7 @@ def test_two_workers_at_once_write_each_notice_once(publishes):
     def worker():
         try:
             barrier.wait(timeout=10)
-            handled.append(arrival_notices_send(batch=5))
+            handled.append(arrival_follow_ups(batch=5))
         finally:
             connections.close_all()
 
@@ -162,4 +162,4 @@ def test_two_workers_at_once_write_each_notice_once(publishes):
         thread.join(timeout=60)
     assert sum(handled) == 40
     assert OutboxMessage.objects.filter(purpose="shelter_arrival").count() == 40
-    assert not PresenceEvent.objects.filter(notice_due=True).exists()
+    assert not PresenceEvent.objects.filter(follow_up_due=True).exists()

@@ -30,7 +30,7 @@ class PersonalQrTestCase(ResidentClientMixin, TestCase):
 
     def test_a_fresh_token_names_the_resident(self):
         token = tokens.personal_token(self.me)
-        self.assertEqual(tokens.resident_from_personal_token(token), self.me)
+        self.assertEqual(tokens.resident_id_from_personal_token(token), self.me.pk)
 
     def test_an_old_screenshot_no_longer_works(self):
         token = tokens.personal_token(self.me)
@@ -39,14 +39,14 @@ class PersonalQrTestCase(ResidentClientMixin, TestCase):
             mock.patch("django.core.signing.time.time", return_value=later),
             self.assertRaises(tokens.PersonalTokenError) as caught,
         ):
-            tokens.resident_from_personal_token(token)
+            tokens.resident_id_from_personal_token(token)
         self.assertEqual(caught.exception.reason, "expired")
 
     def test_a_forged_or_altered_token_is_refused(self):
         token = tokens.personal_token(self.me)
         for bad in (token[:-2] + "xx", "HKB1:abc", "", tokens.poster_token.__name__):
             with self.subTest(bad=bad), self.assertRaises(tokens.PersonalTokenError) as caught:
-                tokens.resident_from_personal_token(bad)
+                tokens.resident_id_from_personal_token(bad)
             self.assertEqual(caught.exception.reason, "invalid")
 
     def test_anonymous_visitors_are_sent_to_sign_in(self):

@@ -4,10 +4,14 @@ import datetime
 import time
 from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.models import DetailView, Resident
+from residents.models import Area, DetailView, OffShelterReport, Resident
 from residents.roles import Role
 from residents.services import responder_upsert
+from residents.tests.evacuation_helpers import family_report
 from residents.tests.factories import RegistryPersonFactory
 from shelters.models import PresenceEvent, Shelter, Stay
 from shelters.tests.factories import ShelterFactory
@@ -109,6 +113,37 @@ class CheckInTestCase(ReceptionTestCase):
             (stay.shelter, stay.companions, stay.method), (self.shelter, 2, "personal_qr")
         )
         self.assertEqual(PresenceEvent.objects.get().by_user, self.clerk)
+
+    def test_a_scanned_person_sheltering_elsewhere_leaves_their_report(self):
+        area = Area.objects.first()
+        report = family_report(area)
+        person = report.people.get()
+        with self.captureOnCommitCallbacks(execute=True):  # the arrival's follow-up
+            response = self.post("check-in", {"code": personal_token(person)})
+        self.assertEqual(response.json()["result"], "checked_in")
+        report.refresh_from_db()
+        self.assertEqual(report.status, OffShelterReport.Status.ENDED)
+        self.assertEqual(report.end_reason, OffShelterReport.EndReason.REACHED_SHELTER)
+
+    def test_a_scan_check_in_is_three_reads_and_three_writes(self):
+        # The user, the shelter (with the permission), the person (with the registry
+        # record, the open stay and the report flag); then the view log, the stay and
+        # the event. (The session is read from the cache when Redis is configured.)
+        # The arrival notice is written afterwards, outside the request.
+        code = personal_token(self.resident)
+        with CaptureQueriesContext(connection) as run:
+            response = self.post("check-in", {"code": code})
+        self.assertEqual(response.json()["result"], "checked_in")
+        statements = [
+            " ".join(query["sql"].split()[:3]).replace('"', "")
+            for query in run.captured_queries
+            if not query["sql"].startswith(("SAVEPOINT", "RELEASE", 'SELECT "django_session"'))
+        ]
+        self.assertEqual(
+            [statement.split(" ", 1)[0] for statement in statements],
+            ["SELECT"] * 3 + ["INSERT"] * 3,
+            statements,
+        )
 
     def test_a_retry_after_a_lost_answer_does_not_make_a_second_stay(self):
         person = self.scan()
