@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -97,8 +97,10 @@ class ReceptionApi(APIView):
     """Base: the shelter from the URL, for city staff and that shelter's reception."""
 
     def shelter(self, request: Request, pk: int) -> Shelter:
-        shelter = get_object_or_404(selectors.shelters_for_reception(request.user), pk=pk)
-        if not selectors.can_see_roster(request.user, shelter):
+        shelter = selectors.reception_shelter(request.user, pk)
+        if shelter is None:
+            if not Shelter.objects.filter(pk=pk).exists():
+                raise Http404
             raise PermissionDenied(_("この避難所の受付をする権限がありません。"))
         return shelter
 

@@ -85,20 +85,6 @@ def shelter_roster(shelter: Shelter) -> QuerySet:
     )
 
 
-def shelters_for_reception(user) -> QuerySet[Shelter]:
-    """Shelters annotated with ``user_is_reception``, so that can_see_roster needs no
-    query of its own."""
-    from django.db.models import Exists, OuterRef
-
-    return Shelter.objects.annotate(
-        user_is_reception=Exists(
-            Shelter.reception.through.objects.filter(
-                shelter_id=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None
-            )
-        )
-    )
-
-
 def reception_shelters_of(user) -> QuerySet[Shelter]:
     """Where this user may do reception (the same rule as can_see_roster): city staff
     anywhere, a reception user at their own shelters."""
@@ -111,6 +97,21 @@ def reception_shelters_of(user) -> QuerySet[Shelter]:
     return Shelter.objects.filter(reception=user).order_by("code")
 
 
+def reception_shelter(user, pk: int) -> Shelter | None:
+    """The shelter if this user may do reception there (None otherwise, or when there is
+    no such shelter), with only what reception's answers use: read on every scan."""
+    return _by_pk(reception_shelters_of(user).only("pk", "name", "status"), pk)
+
+
+def _by_pk(queryset: QuerySet, pk: int):
+    """The row with this primary key, or None (without the ORDER BY .first() adds: these
+    reads run on every scan)."""
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        return None
+
+
 def can_see_roster(user, shelter: Shelter) -> bool:
     """City staff and the shelter's own reception; nobody else."""
     from residents.roles import is_city_staff
@@ -119,9 +120,6 @@ def can_see_roster(user, shelter: Shelter) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    annotated = getattr(shelter, "user_is_reception", None)
-    if annotated is not None:
-        return annotated
     return shelter.reception.filter(pk=user.pk).exists()
 
 
@@ -192,14 +190,28 @@ def _reception_residents_template() -> QuerySet[Resident]:
     # Built once per process (building the subquery costs more than running it);
     # only ever cloned, never evaluated itself.
     open_stay = Stay.objects.filter(resident_id=OuterRef("pk"), checked_out_at__isnull=True)
-    return Resident.objects.select_related("registry_person").annotate(
-        open_stay_pk=Subquery(open_stay.values("pk")[:1])
+    return (
+        Resident.objects.select_related("registry_person")
+        .only(*RECEPTION_FIELDS)
+        .annotate(open_stay_pk=Subquery(open_stay.values("pk")[:1]))
     )
 
 
+# What the reception card shows (ReceptionPerson): the rest of a resident's personal
+# data is neither read nor decrypted at reception.
+RECEPTION_FIELDS = (
+    "name",
+    "name_kana",
+    "care",
+    "registry_person__name",
+    "registry_person__name_kana",
+    "registry_person__needs_support",
+)
+
+
 def _residents_for_reception() -> QuerySet[Resident]:
-    """Residents as reception reads them: with the registry record and the id of their
-    open stay, in one query."""
+    """Residents as reception reads them: what the card shows, with the registry record
+    and the id of their open stay, in one query."""
     return _reception_residents_template().all()
 
 
@@ -245,7 +257,7 @@ def reception_person_by_code(code: str) -> ReceptionPerson:
     from shelters.tokens import PersonalTokenError, resident_id_from_personal_token
 
     resident_id = resident_id_from_personal_token(code)
-    resident = _residents_for_reception().filter(pk=resident_id).first()
+    resident = _by_pk(_residents_for_reception(), resident_id)
     if resident is None:
         raise PersonalTokenError("invalid")
     return _reception_person(resident, method=Method.PERSONAL_QR)
@@ -290,7 +302,7 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
     payload = reception_handle_payload(handle)
     method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
     if "r" in payload:
-        resident = _residents_for_reception().filter(pk=payload["r"]).first()
+        resident = _by_pk(_residents_for_reception(), payload["r"])
         if resident is None:
             raise PersonalTokenError("invalid")
         return _reception_person(resident, method=method)

@@ -243,6 +243,11 @@ class PermissionTestCase(ReceptionTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Stay.objects.exists())
 
+    def test_a_shelter_that_does_not_exist_is_not_found(self):
+        missing = Shelter(pk=self.other.pk + 100)
+        response = self.post("check-in", {"code": personal_token(self.resident)}, shelter=missing)
+        self.assertEqual(response.status_code, 404)
+
     def test_a_volunteer_is_not_reception(self):
         self.client.force_login(self.volunteer_a)
         self.assertEqual(
