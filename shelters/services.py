@@ -124,7 +124,8 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
     made before they arrived, and their LINE accounts hear where they arrived (a
     pickup's arrival sends its own message). Returns how many arrivals were handled.
     Each is handled once: what it writes and the cleared flag commit together, two
-    workers skip each other's rows, and the outbox's dedupe key holds even so."""
+    workers skip each other's rows, and the outbox's dedupe key holds even so. One
+    arrival that fails (logged) stays due for the next sweep and holds up no other."""
     from residents.evacuation import report_person_arrived
 
     try:
@@ -132,11 +133,12 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
         cache.delete(_WAKE_KEY)
     except Exception:
         logger.warning("arrival follow-ups: cache unreachable")
-    handled = 0
+    handled, failed = 0, set()
     while True:
         with transaction.atomic():
             events = list(
                 PresenceEvent.objects.filter(follow_up_due=True)
+                .exclude(pk__in=failed)
                 .select_related("resident__registry_person", "shelter")
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")[:batch]
@@ -153,15 +155,23 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
                 "account"
             ):
                 accounts[link.resident_id].append(link.account)
+            done = []
             for event in events:
-                if event.resident_id in in_reports:
-                    report_person_arrived(resident=event.resident, arrived_at=event.created_at)
-                if event.method != Method.PICKUP_ARRIVAL:
-                    _notify_arrival(event, accounts[event.resident_id])
-            PresenceEvent.objects.filter(pk__in=[event.pk for event in events]).update(
-                follow_up_due=False
-            )
-        handled += len(events)
+                try:
+                    with transaction.atomic():
+                        if event.resident_id in in_reports:
+                            report_person_arrived(
+                                resident=event.resident, arrived_at=event.created_at
+                            )
+                        if event.method != Method.PICKUP_ARRIVAL:
+                            _notify_arrival(event, accounts[event.resident_id])
+                except Exception:
+                    logger.exception("arrival follow-up of presence event %s failed", event.pk)
+                    failed.add(event.pk)
+                else:
+                    done.append(event.pk)
+            PresenceEvent.objects.filter(pk__in=done).update(follow_up_due=False)
+        handled += len(done)
         if len(events) < batch:
             return handled
 

@@ -1,6 +1,7 @@
 """A check-in tells the person's LINE accounts where they arrived, once per arrival."""
 
 import threading
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -163,3 +164,25 @@ def test_two_workers_at_once_write_each_notice_once(publishes):
     assert sum(handled) == 40
     assert OutboxMessage.objects.filter(purpose="shelter_arrival").count() == 40
     assert not PresenceEvent.objects.filter(follow_up_due=True).exists()
+
+
+def test_one_arrival_that_cannot_be_followed_up_holds_up_no_other(family, publishes):
+    resident, _, _ = family
+    other = make_resident("避難 次郎")
+    shelter = ShelterFactory()
+    check_in(other, shelter)
+    check_in(resident, shelter)
+    broken = PresenceEvent.objects.get(resident=other)
+    real = services._notify_arrival
+
+    def notify(event, accounts):
+        if event.pk == broken.pk:
+            raise RuntimeError("something unforeseen")
+        real(event, accounts)
+
+    with mock.patch.object(services, "_notify_arrival", notify):
+        assert arrival_follow_ups(batch=1) == 1
+    assert PresenceEvent.objects.get(pk=broken.pk).follow_up_due  # the next sweep retries
+    assert not PresenceEvent.objects.get(resident=resident).follow_up_due
+    assert OutboxMessage.objects.filter(purpose="shelter_arrival").count() == 2  # ja + en
+    assert arrival_follow_ups() == 1  # and once the cause is gone, it goes through
