@@ -1,11 +1,10 @@
 """Two volunteers press "claim" at the same moment: exactly one wins (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hakobou.testing.cast import PASSWORD
+from hakobou.testing.concurrency import at_once
 from residents.evacuation import pickup_claim
 from residents.models import PickupEvent
 from residents.roles import Role
@@ -25,21 +24,7 @@ def test_second_volunteer_cannot_claim_a_claimed_pickup(cast):
         )
         for n in range(2, 5)
     ]
-    barrier = threading.Barrier(len(volunteers))
-    outcomes = []
-
-    def claim(user):
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append((user.pk, pickup_claim(pickup=pickup, user=user)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim, args=(user,)) for user in volunteers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(lambda user: (user.pk, pickup_claim(pickup=pickup, user=user)), volunteers)
     winners = [pk for pk, outcome in outcomes if outcome.won]
     assert len(outcomes) == len(volunteers) and len(winners) == 1
     # Everyone who lost was told who has it.

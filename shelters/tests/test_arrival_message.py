@@ -1,13 +1,13 @@
 """A check-in tells the person's LINE accounts where they arrived, once per arrival."""
 
-import threading
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 
 from hakobou.testing.broker import broker_in_memory
+from hakobou.testing.concurrency import at_once
 from messaging import simulator
 from messaging.models import OutboxMessage
 from messaging.tests.webhook_helpers import inbox
@@ -146,21 +146,7 @@ def test_two_workers_at_once_write_each_notice_once(publishes):
         account.line_user_id, account.is_following = f"U{n:032x}", True
         account.save()
         check_in(resident, shelter)
-    barrier = threading.Barrier(2)
-    handled = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            handled.append(arrival_follow_ups(batch=5))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    handled = at_once(lambda _: arrival_follow_ups(batch=5), range(2), timeout=60)
     assert sum(handled) == 40
     assert OutboxMessage.objects.filter(purpose="shelter_arrival").count() == 40
     assert not PresenceEvent.objects.filter(follow_up_due=True).exists()
