@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from django.db import transaction
 from django.http import Http404
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -199,26 +198,20 @@ class ActionApi(ReceptionApi):
             person = self.person(data)
         except PersonalTokenError as exc:
             return _problem(exc.reason, TOKEN_MESSAGES[exc.reason]())
-        # One transaction for the view log and the action: one commit per request.
-        with transaction.atomic():
-            # Straight from a scan, this is the first time the page is shown the person.
-            if data.get("code") and person.resident is not None:
-                detail_view_log(
-                    user=request.user,
-                    residents=[person.resident],
-                    context=DetailView.Context.RECEPTION,
-                )
-            try:
-                result, message, stay = self.act(request, shelter, person, data)
-            except services.ShelterClosed:
-                return _problem(
-                    "closed",
-                    _(
-                        "この避難所は閉鎖中のため受付できません。"
-                        "市の担当者に開設を依頼してください。"
-                    ),
-                    status.HTTP_409_CONFLICT,
-                )
+        # Straight from a scan, this is the first time the page is shown the person: the
+        # view is logged whatever the action then does (each service commits its own).
+        if data.get("code") and person.resident is not None:
+            detail_view_log(
+                user=request.user, residents=[person.resident], context=DetailView.Context.RECEPTION
+            )
+        try:
+            result, message, stay = self.act(request, shelter, person, data)
+        except services.ShelterClosed:
+            return _problem(
+                "closed",
+                _("この避難所は閉鎖中のため受付できません。市の担当者に開設を依頼してください。"),
+                status.HTTP_409_CONFLICT,
+            )
         # The answer shows what is now saved: the stay the action left.
         answered = dataclasses.replace(person, stay=stay)
         return Response(
