@@ -578,6 +578,7 @@ class Floor:
 
     def __init__(self, url: str) -> None:
         import psycopg
+        from django.conf import settings
 
         from residents.models import OffShelterReport
         from residents.selectors import POINT_LIMIT, cluster_cell_degrees
@@ -587,6 +588,7 @@ class Floor:
         self.conn.execute("SET TIME ZONE 'UTC'")
         self.table = OffShelterReport._meta.db_table
         self.limit = POINT_LIMIT
+        self.max_zoom = settings.LEAFLET_CONFIG["MAX_ZOOM"]
         # The view's own grid: the cell for a zoom, and the zoom for a viewport.
         self.cell_degrees = cluster_cell_degrees
         self.cluster_zoom = layer_view_module().cluster_zoom
@@ -603,10 +605,12 @@ class Floor:
             where += " AND area_id = ANY(%s)"
             params.append(area_ids)
         if kind == "points":
+            # At the closest zoom the view sends the most urgent points first.
+            urgent_first = "urgency DESC, " if viewport.zoom >= self.max_zoom else ""
             rows = self.conn.execute(
                 "SELECT id, latitude, longitude, urgency, needs, care, updated_at "  # noqa: S608
                 f"FROM {self.table} WHERE {where} "
-                f"ORDER BY updated_at DESC, id DESC LIMIT {self.limit}",
+                f"ORDER BY {urgent_first}updated_at DESC, id DESC LIMIT {self.limit}",
                 params,
             ).fetchall()
             body: dict = {

@@ -117,14 +117,6 @@ if _database["ENGINE"] not in (
 if _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        # The server binds the parameters and keeps each statement's plan after its
-        # second use on a connection: a third less PostgreSQL CPU per check-in. Turn it
-        # off behind a pooler in transaction mode (PgBouncer < 1.21), which cannot keep
-        # prepared statements.
-        _database.setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": 2}
-        )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

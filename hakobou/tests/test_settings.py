@@ -62,29 +62,6 @@ class ProductionSettingsTestCase(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DATABASE_URL must be a postgres:// or sqlite:// URL", result.stderr)
 
-    def database_options(self, **overrides) -> str:
-        result = run_manage(
-            "shell",
-            "-c",
-            "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
-            env={
-                **PRODUCTION_ENV,
-                "DATABASE_URL": "postgres://hakobou@db.example.jp:5432/hakobou?sslmode=require",
-                **overrides,
-            },
-        )
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return result.stdout
-
-    def test_it_prepares_statements_on_postgresql_unless_turned_off(self):
-        options = self.database_options()
-        self.assertIn("'prepare_threshold': 2", options)
-        self.assertIn("'server_side_binding': True", options)
-        self.assertIn("'sslmode': 'require'", options)  # the URL's own options are kept
-        options = self.database_options(DATABASE_PREPARED_STATEMENTS="false")
-        self.assertNotIn("prepare_threshold", options)
-        self.assertIn("'sslmode': 'require'", options)
-
     def test_it_refuses_to_start_without_resident_data_keys(self):
         result = self.check(drop=("RESIDENT_DATA_KEY",))
         self.assertNotEqual(result.returncode, 0)
