@@ -73,9 +73,7 @@ import json
 import os
 import random
 import secrets
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -101,6 +99,7 @@ from bench.common import (
     postgres_bench_url,
     production_env,
     refuse_unless_bench_database,
+    run_with_children,
     towns,
     truncate,
     wait_for_http,
@@ -785,26 +784,11 @@ def main() -> None:
         f"{args.requests} personal-QR check-ins at {args.shelters} shelters by "
         f"{args.concurrency} desks, {args.residents} residents; gunicorn {server}"
     )
-    logdir = Path(tempfile.mkdtemp(prefix="hakobou-bench-checkin-"))
-    children: list[Child] = []
-    exit_code = 1
-    try:
-        exit_code = run(args, env, port, children, logdir)
-    except KeyboardInterrupt:
-        log("interrupted")
-        exit_code = 130
-    except RuntimeError as exc:
-        log(f"check-in: FAILED: {exc}")
-        for child in children:
-            log(f"--- {child.name} log tail ---\n{child.tail()}")
-    finally:
-        for child in reversed(children):
-            child.stop()
-        if args.keep_logs or exit_code != 0:
-            log(f"  server logs kept in {logdir}")
-        else:
-            shutil.rmtree(logdir, ignore_errors=True)
-    sys.exit(exit_code)
+    run_with_children(
+        "checkin",
+        lambda children, logdir: run(args, env, port, children, logdir),
+        keep_logs=args.keep_logs,
+    )
 
 
 if __name__ == "__main__":

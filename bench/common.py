@@ -12,15 +12,17 @@ import contextlib
 import os
 import resource
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -396,3 +398,35 @@ class CpuMeter:
                 "the figure is noisy, run again on a quiet machine"
             )
         return used, others
+
+
+def run_with_children(
+    name: str,
+    run: Callable[[list[Child], Path], int],
+    *,
+    keep_logs: bool,
+    failures: tuple[type[BaseException], ...] = (RuntimeError,),
+) -> None:
+    """Run a benchmark that starts child processes, and exit with its status: the
+    children are stopped whatever happens, their logs kept when asked for or when the
+    run did not end with 0 (a failure prints their tails)."""
+    logdir = Path(tempfile.mkdtemp(prefix=f"hakobou-bench-{name}-"))
+    children: list[Child] = []
+    exit_code = 1
+    try:
+        exit_code = run(children, logdir)
+    except KeyboardInterrupt:
+        log("interrupted")
+        exit_code = 130
+    except failures as exc:
+        log(f"{name}: FAILED: {exc}")
+        for child in children:
+            log(f"--- {child.name} log tail ---\n{child.tail()}")
+    finally:
+        for child in reversed(children):
+            child.stop()
+        if keep_logs or exit_code != 0:
+            log(f"  logs kept in {logdir}")
+        else:
+            shutil.rmtree(logdir, ignore_errors=True)
+    sys.exit(exit_code)

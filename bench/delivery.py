@@ -27,10 +27,8 @@ import argparse
 import logging
 import os
 import random
-import shutil
 import socket
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +48,7 @@ from bench.common import (
     log_problems,
     postgres_bench_url,
     refuse_unless_bench_database,
+    run_with_children,
     truncate,
     wait_for_http,
 )
@@ -453,26 +452,12 @@ def main() -> None:
     args.user_ids = seed_users(args.recipients)
     simulator.config_update(latency_ms=args.latency_ms)
 
-    logdir = Path(tempfile.mkdtemp(prefix="hakobou-bench-delivery-"))
-    children: list[Child] = []
-    exit_code = 1
-    try:
-        exit_code = 0 if run(args, env, port, children, logdir) else 2
-    except KeyboardInterrupt:
-        log("interrupted")
-        exit_code = 130
-    except (TimeoutError, RuntimeError) as exc:
-        log(f"delivery: FAILED: {exc}")
-        for child in children:
-            log(f"--- {child.name} log tail ---\n{child.tail()}")
-    finally:
-        for child in reversed(children):
-            child.stop()
-        if args.keep_logs or exit_code != 0:
-            log(f"  child logs kept in {logdir}")
-        else:
-            shutil.rmtree(logdir, ignore_errors=True)
-    sys.exit(exit_code)
+    run_with_children(
+        "delivery",
+        lambda children, logdir: 0 if run(args, env, port, children, logdir) else 2,
+        keep_logs=args.keep_logs,
+        failures=(TimeoutError, RuntimeError),
+    )
 
 
 if __name__ == "__main__":

@@ -66,7 +66,6 @@ server as it is (the layer does not use Redis; sessions are in the database).
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import gzip
 import http.client
@@ -74,11 +73,8 @@ import json
 import math
 import os
 import random
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -95,7 +91,9 @@ from bench.common import (
     log,
     log_problems,
     postgres_bench_url,
+    production_env,
     refuse_unless_bench_database,
+    run_with_children,
     truncate,
     wait_for_http,
 )
@@ -148,10 +146,6 @@ CARE_WEIGHTS = {
 BANDS = ((11, 12), (13, 14), (15, 16), (17, 18))
 
 
-def random_key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
-
-
 # --- isolation and settings ----------------------------------------------------------------
 
 
@@ -160,25 +154,7 @@ def setup_django() -> dict[str, str]:
     the server's environment (the same one: the sessions made here are signed with its
     SECRET_KEY)."""
     bench_url = postgres_bench_url(BENCH_SUFFIX, SCRIPT)
-    env = {
-        "DATABASE_URL": bench_url,
-        "DJANGO_SETTINGS_MODULE": "hakobou.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "RESIDENT_DATA_KEY": random_key(),
-        "RESIDENT_INDEX_KEY": random_key(),
-        "LINE_MODE": "simulator",
-        "LINE_ALLOW_SIMULATOR_IN_PRODUCTION": "true",
-        # Plain HTTP to 127.0.0.1: no redirect to https, cookies sent without TLS.
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # Keep each worker's connection for the whole run (as a busy server does).
-        "DATABASE_CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(bench_url)
     os.environ.update(env)
     import django
 
@@ -946,26 +922,11 @@ def main() -> None:
         f"viewports + 3 worst cases × {args.repeat}, one request at a time; "
         f"gunicorn {args.workers} sync workers"
     )
-    logdir = Path(tempfile.mkdtemp(prefix="hakobou-bench-map-"))
-    children: list[Child] = []
-    exit_code = 1
-    try:
-        exit_code = 0 if run(args, env, port, children, logdir) else 2
-    except KeyboardInterrupt:
-        log("interrupted")
-        exit_code = 130
-    except RuntimeError as exc:
-        log(f"map layer: FAILED: {exc}")
-        for child in children:
-            log(f"--- {child.name} log tail ---\n{child.tail()}")
-    finally:
-        for child in reversed(children):
-            child.stop()
-        if args.keep_logs or exit_code != 0:
-            log(f"  server logs kept in {logdir}")
-        else:
-            shutil.rmtree(logdir, ignore_errors=True)
-    sys.exit(exit_code)
+    run_with_children(
+        "map",
+        lambda children, logdir: 0 if run(args, env, port, children, logdir) else 2,
+        keep_logs=args.keep_logs,
+    )
 
 
 if __name__ == "__main__":
