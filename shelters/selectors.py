@@ -215,18 +215,24 @@ def _residents_for_reception() -> QuerySet[Resident]:
     return _reception_residents_template().all()
 
 
+def _open_stay_read(resident: Resident) -> Stay | None:
+    """The open stay of a resident read with _residents_for_reception."""
+    if resident.open_stay_pk is None:
+        return None  # most people at reception: nothing more to read
+    return Stay.objects.select_related("shelter").get(pk=resident.open_stay_pk)
+
+
 def _reception_person(
-    resident: Resident | None, person: RegistryPerson | None = None, *, method: str
+    resident: Resident | None,
+    person: RegistryPerson | None = None,
+    *,
+    method: str,
+    stay: Stay | None = None,
 ) -> ReceptionPerson:
+    """``stay``: the resident's open stay (with its shelter), if any."""
     from shelters.tokens import reception_handle
 
     if resident is not None:
-        if not hasattr(resident, "open_stay_pk"):
-            stay = open_stay_of(resident)
-        elif resident.open_stay_pk is None:
-            stay = None  # most people at reception: nothing more to read
-        else:
-            stay = Stay.objects.select_related("shelter").get(pk=resident.open_stay_pk)
         return ReceptionPerson(
             handle=reception_handle(resident=resident, method=method),
             name=resident.display_name,
@@ -260,7 +266,7 @@ def reception_person_by_code(code: str) -> ReceptionPerson:
     resident = _by_pk(_residents_for_reception(), resident_id)
     if resident is None:
         raise PersonalTokenError("invalid")
-    return _reception_person(resident, method=Method.PERSONAL_QR)
+    return _reception_person(resident, method=Method.PERSONAL_QR, stay=_open_stay_read(resident))
 
 
 def reception_people_by_kana(
@@ -277,21 +283,25 @@ def reception_people_by_kana(
     wanted = normalize_kana(kana)
     people: list[ReceptionPerson] = []
     seen: set[int] = set()
-    for stay in shelter_roster(shelter):
+    for stay in shelter_roster(shelter).select_related("shelter"):
         resident = stay.resident
         if wanted in normalize_kana(resident.display_kana) and (
             birth_date is None or resident.display_birth_date == birth_date
         ):
             seen.add(resident.pk)
-            people.append(_reception_person(resident, method=Method.NAME_SEARCH))
+            people.append(_reception_person(resident, method=Method.NAME_SEARCH, stay=stay))
     if birth_date is not None:
         for person in registry_candidates(kana=kana, birth_date=birth_date):
-            resident = Resident.objects.filter(registry_person=person).first()
+            resident = _residents_for_reception().filter(registry_person=person).first()
             if resident is None:
                 people.append(_reception_person(None, person, method=Method.NAME_SEARCH))
             elif resident.pk not in seen:
                 seen.add(resident.pk)
-                people.append(_reception_person(resident, method=Method.NAME_SEARCH))
+                people.append(
+                    _reception_person(
+                        resident, method=Method.NAME_SEARCH, stay=_open_stay_read(resident)
+                    )
+                )
     return people[:limit]
 
 
@@ -305,12 +315,14 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
         resident = _by_pk(_residents_for_reception(), payload["r"])
         if resident is None:
             raise PersonalTokenError("invalid")
-        return _reception_person(resident, method=method)
+        return _reception_person(resident, method=method, stay=_open_stay_read(resident))
     person = RegistryPerson.objects.filter(pk=payload["p"], is_active=True).first()
     if person is None:
         raise PersonalTokenError("invalid")
-    resident = Resident.objects.filter(registry_person=person).first()
-    return _reception_person(resident, person, method=method)
+    resident = _residents_for_reception().filter(registry_person=person).first()
+    if resident is None:
+        return _reception_person(None, person, method=method)
+    return _reception_person(resident, person, method=method, stay=_open_stay_read(resident))
 
 
 # --- Status board ------------------------------------------------------------------------
