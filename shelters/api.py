@@ -250,14 +250,16 @@ class CheckInApi(ActionApi):
 
 class CheckOutApi(ActionApi):
     def act(self, request, shelter, person, data):
-        if person.stay is None or person.stay.shelter_id != shelter.pk:
+        ended = person.resident and services.stay_check_out(
+            resident=person.resident, at=shelter, by_user=request.user
+        )
+        if not ended:
             return (
                 "not_here",
                 _("%(name)s さんはこの避難所に入所していません（退所済み）。")
                 % {"name": person.name},
                 person.stay,
             )
-        services.stay_check_out(resident=person.resident, by_user=request.user)
         return "checked_out", _("%(name)s さんの退所を登録しました。") % {"name": person.name}, None
 
 

@@ -304,13 +304,16 @@ def stay_check_out(
     method: str = Method.STAFF,
     by_user: AbstractBaseUser | None = None,
     by_account: Account | None = None,
+    at: Shelter | None = None,
 ) -> Stay | None:
-    """End the open stay; None when there was none (a second tap is harmless)."""
-    stay = (
-        Stay.objects.select_for_update()
-        .filter(resident=resident, checked_out_at__isnull=True)
-        .first()
+    """End the open stay (only one at ``at`` when given: reception checks people out
+    of its own shelter); None when there was none (a second tap is harmless)."""
+    open_stays = Stay.objects.select_for_update().filter(
+        resident=resident, checked_out_at__isnull=True
     )
+    if at is not None:
+        open_stays = open_stays.filter(shelter=at)
+    stay = open_stays.first()
     if stay is None:
         return None
     stay.checked_out_at = timezone.now()
