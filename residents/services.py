@@ -93,4 +93,7 @@ def detail_view_log(
     ] + [
         DetailView(user=user, registry_ref=person.pk, context=context) for person in registry_people
     ]
-    DetailView.objects.bulk_create(rows, batch_size=500)
+    if len(rows) == 1:
+        rows[0].save()  # one INSERT: atomic as it is, without bulk_create's transaction
+    else:
+        DetailView.objects.bulk_create(rows, batch_size=500)
