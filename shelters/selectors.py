@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from hakobou.lib.kana import normalize_kana
+from hakobou.lib.prepared import PreparedGet
 from residents.models import CareConsideration, RegistryPerson, Resident
 from shelters.models import Method, Shelter, Stay
 
@@ -94,22 +94,33 @@ def reception_shelters_of(user) -> QuerySet[Shelter]:
         return Shelter.objects.order_by("code")
     if not user.is_authenticated:
         return Shelter.objects.none()
-    return Shelter.objects.filter(reception=user).order_by("code")
+    return _reception_list(user.pk).order_by("code")
+
+
+def _reception_list(user_id: int) -> QuerySet[Shelter]:
+    return Shelter.objects.filter(reception=user_id)
+
+
+# What reception's answers use of the shelter; read on every scan, so prepared.
+_RECEPTION_SHELTER_FIELDS = ("pk", "name", "status")
+_any_shelter = PreparedGet(
+    lambda pk: Shelter.objects.only(*_RECEPTION_SHELTER_FIELDS).filter(pk=pk)
+)
+_own_shelter = PreparedGet(
+    lambda pk, user_id: _reception_list(user_id).only(*_RECEPTION_SHELTER_FIELDS).filter(pk=pk)
+)
 
 
 def reception_shelter(user, pk: int) -> Shelter | None:
-    """The shelter if this user may do reception there (None otherwise, or when there is
-    no such shelter), with only what reception's answers use: read on every scan."""
-    return _by_pk(reception_shelters_of(user).only("pk", "name", "status"), pk)
+    """The shelter if this user may do reception there (as reception_shelters_of), None
+    otherwise or when there is no such shelter."""
+    from residents.roles import is_city_staff
 
-
-def _by_pk(queryset: QuerySet, pk: int):
-    """The row with this primary key, or None (without the ORDER BY .first() adds: these
-    reads run on every scan)."""
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
+    if is_city_staff(user):
+        return _any_shelter(pk=pk)
+    if not user.is_authenticated:
         return None
+    return _own_shelter(pk=pk, user_id=user.pk)
 
 
 def can_see_roster(user, shelter: Shelter) -> bool:
@@ -185,10 +196,9 @@ class ReceptionPerson:
     person: RegistryPerson | None = None
 
 
-@functools.cache
-def _reception_residents_template() -> QuerySet[Resident]:
-    # Built once per process (building the subquery costs more than running it);
-    # only ever cloned, never evaluated itself.
+def _residents_for_reception() -> QuerySet[Resident]:
+    """Residents as reception reads them: what the card shows, with the registry record
+    and the id of their open stay, in one query."""
     open_stay = Stay.objects.filter(resident_id=OuterRef("pk"), checked_out_at__isnull=True)
     return (
         Resident.objects.select_related("registry_person")
@@ -208,11 +218,8 @@ RECEPTION_FIELDS = (
     "registry_person__needs_support",
 )
 
-
-def _residents_for_reception() -> QuerySet[Resident]:
-    """Residents as reception reads them: what the card shows, with the registry record
-    and the id of their open stay, in one query."""
-    return _reception_residents_template().all()
+# A scan reads the person by id: prepared (hakobou.lib.prepared).
+_reception_resident = PreparedGet(lambda pk: _residents_for_reception().filter(pk=pk))
 
 
 def _open_stay_read(resident: Resident) -> Stay | None:
@@ -263,7 +270,7 @@ def reception_person_by_code(code: str) -> ReceptionPerson:
     from shelters.tokens import PersonalTokenError, resident_id_from_personal_token
 
     resident_id = resident_id_from_personal_token(code)
-    resident = _by_pk(_residents_for_reception(), resident_id)
+    resident = _reception_resident(pk=resident_id)
     if resident is None:
         raise PersonalTokenError("invalid")
     return _reception_person(resident, method=Method.PERSONAL_QR, stay=_open_stay_read(resident))
@@ -312,7 +319,7 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
     payload = reception_handle_payload(handle)
     method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
     if "r" in payload:
-        resident = _by_pk(_residents_for_reception(), payload["r"])
+        resident = _reception_resident(pk=payload["r"])
         if resident is None:
             raise PersonalTokenError("invalid")
         return _reception_person(resident, method=method, stay=_open_stay_read(resident))
