@@ -57,7 +57,7 @@ def _dashboard_config(request: HttpRequest, areas) -> dict:
             "pickupLayer": reverse("dashboard-api:pickup-layer"),
             "list": reverse("dashboard-api:evacuees"),
             "detail": _url_pattern("dashboard-api:evacuee"),
-            "board": reverse("shelters:api-board"),
+            "board": reverse("shelters-api:board"),
             **{
                 action: _url_pattern(f"dashboard-api:{name}")
                 for action, name in (

@@ -11,6 +11,8 @@ admin.site.site_header = f"{settings.CITY_NAME} Hakobou 管理"
 admin.site.site_title = "Hakobou"
 
 urlpatterns = [
+    # Reception's scans first: the busiest requests resolve after the fewest patterns.
+    path("api/shelters/", include("shelters.api_urls")),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("line/webhook", line_webhook, name="line-webhook"),

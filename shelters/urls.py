@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shelters import api, views
+from shelters import views
 
 app_name = "shelters"
 urlpatterns = [
@@ -11,13 +11,4 @@ urlpatterns = [
     path("my/qr/", views.my_qr, name="my-qr"),
     path("shelters/<int:pk>/roster/", views.roster, name="roster"),
     path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
-    path("api/shelters/board", api.BoardApi.as_view(), name="api-board"),
-    path("api/shelters/<int:pk>/reception/lookup", api.LookupApi.as_view(), name="api-lookup"),
-    path("api/shelters/<int:pk>/reception/check-in", api.CheckInApi.as_view(), name="api-check-in"),
-    path(
-        "api/shelters/<int:pk>/reception/check-out", api.CheckOutApi.as_view(), name="api-check-out"
-    ),
-    path(
-        "api/shelters/<int:pk>/reception/transfer", api.TransferApi.as_view(), name="api-transfer"
-    ),
 ]
