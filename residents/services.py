@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
+from hakobou.lib.prepared import PreparedInsert
 from residents.models import Area, DetailView, RegistryPerson, Resident, ResponderProfile
 from residents.roles import Role
 
@@ -78,6 +79,9 @@ def responder_upsert(
     return user
 
 
+_insert_detail_view = PreparedInsert(DetailView)
+
+
 def detail_view_log(
     *,
     user: AbstractBaseUser,
@@ -94,6 +98,6 @@ def detail_view_log(
         DetailView(user=user, registry_ref=person.pk, context=context) for person in registry_people
     ]
     if len(rows) == 1:
-        rows[0].save()  # one INSERT: atomic as it is, without bulk_create's transaction
+        _insert_detail_view(rows[0])  # a scan at reception: one prepared INSERT
     else:
         DetailView.objects.bulk_create(rows, batch_size=500)

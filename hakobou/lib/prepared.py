@@ -1,4 +1,4 @@
-"""Reads that run on every request, with their SQL built once instead of every time.
+"""Reads and writes that run on every request, with their SQL built once, not every time.
 
 Django turns a queryset into SQL on every evaluation. For the few reads a reception
 scan makes (the signed-in user, the shelter with the permission, the person with
@@ -15,6 +15,10 @@ the SQL exactly once, unchanged (checked when the SQL is built).
 
 The objects it works with are Django's (5.2) compiler and query, used the way
 ``QuerySet.get()`` uses them; the tests compare its answers with ``get()``'s.
+
+``PreparedInsert`` does the same for an append-only row written on every request (the
+detail-view log): the INSERT is compiled once, and each row's values are prepared by
+its fields as ``save()`` prepares them (``auto_now_add`` included).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.sql import InsertQuery
 
 # Placeholders no row has, within every backend's integer range (a value outside it
 # would make Django skip the query altogether).
@@ -91,3 +96,39 @@ class PreparedGet:
         compiler.as_sql = lambda *args, **kwargs: (sql, prepared.params)
         query.get_compiler = lambda *args, **kwargs: compiler
         return prepared
+
+
+class PreparedInsert:
+    """``insert(obj)``: what ``obj.save()`` does for a new row of ``model``, with the
+    INSERT compiled once per thread and database. Unlike save(), it sends no signals
+    and leaves ``obj.pk`` unset (nothing is read back): for append-only logs."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self._model = model
+        self._local = threading.local()
+
+    def __call__(self, obj: Model) -> None:
+        if type(obj) is not self._model:
+            raise TypeError(f"expected a {self._model.__name__}, not {type(obj).__name__}")
+        alias = router.db_for_write(self._model, instance=obj)
+        connection = connections[alias]
+        sql, fields = self._prepared(connection)
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    def _prepared(self, connection) -> tuple[str, list]:
+        prepared = getattr(self._local, "prepared", None)
+        if prepared is None or prepared[0] is not connection:
+            # The columns save() inserts: every concrete one but the generated id.
+            fields = [f for f in self._model._meta.local_concrete_fields if not f.generated]
+            fields = [f for f in fields if f is not self._model._meta.auto_field]
+            if any(f.has_db_default() for f in fields):
+                raise ValueError("fields with a database default need save()")
+            query = InsertQuery(self._model)
+            query.insert_values(fields, [self._model()])
+            ((sql, _params),) = query.get_compiler(connection=connection).as_sql()
+            prepared = self._local.prepared = (connection, sql, fields)
+        return prepared[1], prepared[2]

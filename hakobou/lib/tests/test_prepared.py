@@ -1,4 +1,5 @@
-"""Prepared reads answer what QuerySet.get() answers, with the SQL built once."""
+"""Prepared reads answer what QuerySet.get() answers, prepared inserts write what save()
+writes; both build their SQL once."""
 
 import threading
 
@@ -7,8 +8,8 @@ from django.db.models import OuterRef, Subquery
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
-from hakobou.lib.prepared import PreparedGet
-from residents.models import Resident
+from hakobou.lib.prepared import PreparedGet, PreparedInsert
+from residents.models import DetailView, Resident
 from residents.tests.factories import RegistryPersonFactory
 from shelters.models import Method, Stay
 from shelters.tests.factories import ShelterFactory
@@ -109,3 +110,33 @@ class PreparedGetThreadsTestCase(TransactionTestCase):
         thread.join()
         self.assertEqual(answers, [taro])
         self.assertEqual(len(builds), 2)
+
+
+class PreparedInsertTestCase(TestCase):
+    def setUp(self):
+        self.insert = PreparedInsert(DetailView)
+        self.resident = Resident.objects.create(registry_person=RegistryPersonFactory())
+
+    def test_it_writes_what_save_writes(self):
+        saved = DetailView(resident=self.resident, resident_ref=self.resident.pk, context="admin")
+        saved.save()
+        self.insert(
+            DetailView(resident=self.resident, resident_ref=self.resident.pk, context="admin")
+        )
+        columns = ("user_id", "resident_id", "resident_ref", "registry_ref", "context")
+        first, second = DetailView.objects.order_by("pk").values_list(*columns, "created_at")
+        self.assertEqual(first[:-1], second[:-1])
+        # auto_now_add, as save() sets it
+        self.assertLess(abs((second[-1] - first[-1]).total_seconds()), 5)
+
+    def test_it_sends_one_statement_a_row(self):
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as run:
+                self.insert(DetailView(registry_ref=7, context="reception"))
+            self.assertEqual(len(run.captured_queries), 1)
+            self.assertTrue(run.captured_queries[0]["sql"].startswith("INSERT"))
+        self.assertEqual(DetailView.objects.filter(registry_ref=7).count(), 3)
+
+    def test_it_refuses_another_model(self):
+        with self.assertRaises(TypeError):
+            self.insert(Resident())
