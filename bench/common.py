@@ -340,11 +340,13 @@ def postgres_cpu(database: str) -> dict[int, float]:
     return found
 
 
-def system_busy_cpu() -> float:
+def system_cpu() -> tuple[float, float]:
+    """The machine's busy CPU seconds so far (excluding what the hypervisor took), and
+    the seconds the hypervisor took from this virtual machine's cores (steal)."""
     with open("/proc/stat") as handle:
         values = [int(v) for v in handle.readline().split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / CLK_TCK
+    idle, steal = values[3] + values[4], values[7]  # idle + iowait; steal
+    return (sum(values[:7]) - idle) / CLK_TCK, steal / CLK_TCK
 
 
 def own_cpu() -> float:
@@ -363,7 +365,7 @@ class CpuMeter:
         self.children, self.database = children, database
         self.children_before = {c.name: process_tree_cpu(c.proc.pid) for c in children}
         self.postgres_before = postgres_cpu(database)
-        self.busy_before, self.own_before = system_busy_cpu(), own_cpu()
+        (self.busy_before, self.steal_before), self.own_before = system_cpu(), own_cpu()
 
     def used(self) -> tuple[dict[str, float], float]:
         """CPU seconds since the start, by consumer; and other processes' CPU seconds."""
@@ -376,8 +378,13 @@ class CpuMeter:
             for pid, cpu_s in postgres_cpu(self.database).items()
         )
         used["this script"] = own_cpu() - self.own_before
-        others = system_busy_cpu() - self.busy_before - sum(used.values())
+        busy, _steal = system_cpu()
+        others = busy - self.busy_before - sum(used.values())
         return used, others
+
+    def stolen(self) -> float:
+        """CPU seconds the hypervisor took from this machine's cores since the start."""
+        return system_cpu()[1] - self.steal_before
 
     def report(self, elapsed: float) -> tuple[dict[str, float], float]:
         cores = os.cpu_count() or 1
@@ -392,6 +399,12 @@ class CpuMeter:
             f"  the bench's processes used {ours:.0f} CPU-s: on {cores} otherwise idle cores "
             f"the run cannot take less than {ours / cores:.1f} s"
         )
+        stolen = self.stolen()
+        if stolen > 0.01 * elapsed * cores:
+            log(
+                f"  the host took {stolen:.1f} CPU-s of this machine's {elapsed * cores:.0f} "
+                f"({stolen / (elapsed * cores):.0%}, steal time) for other machines"
+            )
         if others > 0.2 * elapsed * cores:
             log(
                 f"  WARNING: other processes used {others / elapsed:.1f} cores during the run: "

@@ -1,8 +1,10 @@
 """A check-in tells the person's LINE accounts where they arrived, once per arrival."""
 
+import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -86,9 +88,28 @@ def test_someone_without_line_is_checked_in_without_a_message():
 
 @pytest.fixture
 def publishes():
-    """Names of the tasks published (to a broker nobody consumes: nothing runs inline)."""
+    """Names of the tasks published (to a broker nobody consumes: nothing runs inline),
+    by a process that has woken no task yet."""
+    cache.delete(services._WAKE_KEY)
+    services._cover.until = 0.0
     with broker_in_memory() as names:
         yield names
+    services._cover.until = 0.0
+
+
+@pytest.fixture
+def cache_calls():
+    """The cache as the wake-up sees it, recording its calls."""
+    with mock.patch.object(services, "cache", mock.Mock(wraps=cache)) as recorded:
+        yield recorded
+
+
+@pytest.fixture
+def clock():
+    """The wake-up's clock, stopped: a test moves it on (``clock.time.return_value``)."""
+    with mock.patch.object(services, "time", mock.Mock(wraps=time)) as mocked:
+        mocked.time.return_value = time.time()
+        yield mocked
 
 
 def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, publishes):
@@ -110,7 +131,7 @@ def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, pu
     assert OutboxMessage.objects.count() == 2
 
 
-def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publishes):
+def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publishes, clock):
     cache.delete(services._WAKE_KEY)
     shelter = ShelterFactory()
     people = []
@@ -125,9 +146,61 @@ def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publis
     assert arrival_follow_ups(batch=2) == 5  # in batches, until none is left
     assert OutboxMessage.objects.count() == 5
     assert publishes.count("messaging.tasks.outbox_deliver_task") == 5
-    # The task cleared the wake-up: the next arrival wakes a task of its own.
+    # The task cleared the wake-up: an arrival after it started wakes a task of its own.
+    clock.time.return_value += settings.ARRIVAL_FOLLOW_UP_DELAY_SECONDS
     check_in(make_resident("避難 六郎"), shelter)
     assert publishes.count("shelters.tasks.arrival_follow_ups_task") == 2
+
+
+def test_arrivals_before_the_queued_task_starts_need_no_round_trip_to_the_cache(
+    publishes, cache_calls, clock
+):
+    shelter = ShelterFactory()
+    check_in(make_resident("避難 一郎"), shelter)
+    assert cache_calls.add.call_count == 1
+    for n in range(4):
+        check_in(make_resident(f"避難 {n}太"), shelter)
+    assert cache_calls.add.call_count == 1  # the task queued will read these too
+    assert publishes == ["shelters.tasks.arrival_follow_ups_task"]
+    # Shortly before the task's start (a margin for clocks that differ) they wake again;
+    # that task is still pending, so no second one is queued.
+    clock.time.return_value += 0.4  # still well before
+    check_in(make_resident("避難 三太"), shelter)
+    assert cache_calls.add.call_count == 1
+    clock.time.return_value += 0.1
+    check_in(make_resident("避難 二郎"), shelter)
+    assert cache_calls.add.call_count == 2
+    assert publishes == ["shelters.tasks.arrival_follow_ups_task"]
+    assert PresenceEvent.objects.filter(follow_up_due=True).count() == 7
+    assert arrival_follow_ups() == 7
+
+
+def test_a_process_that_finds_a_task_on_its_way_is_covered_until_it_starts(
+    publishes, cache_calls, clock
+):
+    # Another web process queued a task that starts in 5 s.
+    cache.set(services._WAKE_KEY, clock.time() + 5, timeout=30)
+    shelter = ShelterFactory()
+    check_in(make_resident("避難 一郎"), shelter)
+    check_in(make_resident("避難 二郎"), shelter)
+    assert (cache_calls.add.call_count, cache_calls.get.call_count) == (1, 1)
+    assert publishes == []
+    # A key whose task should have started long ago covers nothing.
+    cache.set(services._WAKE_KEY, clock.time() - 60, timeout=30)
+    clock.time.return_value += 5
+    check_in(make_resident("避難 三郎"), shelter)
+    check_in(make_resident("避難 四郎"), shelter)
+    assert (cache_calls.add.call_count, cache_calls.get.call_count) == (3, 3)
+
+
+def test_tasks_run_inline_leave_no_cover(cache_calls):
+    # Tests and `make run` without Redis run the task at once: each arrival wakes it.
+    cache.delete(services._WAKE_KEY)
+    shelter = ShelterFactory()
+    for n in range(3):
+        check_in(make_resident(f"避難 {n}郎"), shelter)
+    assert cache_calls.add.call_count == 3
+    assert not PresenceEvent.objects.filter(follow_up_due=True).exists()
 
 
 def test_a_pickup_arrival_has_no_notice_of_its_own(family, publishes):
