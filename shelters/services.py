@@ -89,39 +89,39 @@ def _arrival(*, resident: Resident, shelter: Shelter, **fields) -> PresenceEvent
     return event
 
 
-def _stay_open(
-    *,
-    resident: Resident,
-    shelter: Shelter,
-    method: str,
-    by_user: AbstractBaseUser | None,
-    by_account: Account | None,
-    companions: int,
-) -> Stay | None:
+@dataclass(frozen=True)
+class _CheckIn:
+    """Who arrives where, how and by whom: what a new stay and its event record."""
+
+    resident: Resident
+    shelter: Shelter
+    method: str
+    by_user: AbstractBaseUser | None
+    by_account: Account | None
+    companions: int
+
+
+def _stay_open(arrival: _CheckIn) -> Stay | None:
     """Open a stay and record the arrival together; None when the person already has
     an open stay (the database allows one)."""
     if connection.vendor == "postgresql":
-        return _stay_open_in_one_statement(
-            resident=resident,
-            shelter=shelter,
-            method=method,
-            by_user=by_user,
-            by_account=by_account,
-            companions=companions,
-        )
+        return _stay_open_in_one_statement(arrival)
     try:
         with transaction.atomic():
             stay = Stay.objects.create(
-                resident=resident, shelter=shelter, method=method, companions=companions
+                resident=arrival.resident,
+                shelter=arrival.shelter,
+                method=arrival.method,
+                companions=arrival.companions,
             )
             _arrival(
-                resident=resident,
-                shelter=shelter,
+                resident=arrival.resident,
+                shelter=arrival.shelter,
                 kind=PresenceEvent.Kind.CHECK_IN,
-                method=method,
-                by_user=by_user,
-                by_account=by_account,
-                companions=companions,
+                method=arrival.method,
+                by_user=arrival.by_user,
+                by_account=arrival.by_account,
+                companions=arrival.companions,
             )
     except IntegrityError:
         return None
@@ -153,15 +153,7 @@ SELECT id FROM stay
 """
 
 
-def _stay_open_in_one_statement(
-    *,
-    resident: Resident,
-    shelter: Shelter,
-    method: str,
-    by_user: AbstractBaseUser | None,
-    by_account: Account | None,
-    companions: int,
-) -> Stay | None:
+def _stay_open_in_one_statement(arrival: _CheckIn) -> Stay | None:
     at = timezone.now()
     sql = _STAY_OPEN_SQL.format(
         stay=connection.ops.quote_name(Stay._meta.db_table),
@@ -171,14 +163,14 @@ def _stay_open_in_one_statement(
         cursor.execute(
             sql,
             {
-                "resident": resident.pk,
-                "shelter": shelter.pk,
+                "resident": arrival.resident.pk,
+                "shelter": arrival.shelter.pk,
                 "at": at,
-                "method": method,
-                "companions": companions,
+                "method": arrival.method,
+                "companions": arrival.companions,
                 "kind": PresenceEvent.Kind.CHECK_IN,
-                "by_user": by_user.pk if by_user else None,
-                "by_account": by_account.pk if by_account else None,
+                "by_user": arrival.by_user.pk if arrival.by_user else None,
+                "by_account": arrival.by_account.pk if arrival.by_account else None,
             },
         )
         row = cursor.fetchone()
@@ -187,11 +179,11 @@ def _stay_open_in_one_statement(
     transaction.on_commit(arrival_follow_ups_wake)
     stay = Stay(
         pk=row[0],
-        resident=resident,
-        shelter=shelter,
+        resident=arrival.resident,
+        shelter=arrival.shelter,
         checked_in_at=at,
-        method=method,
-        companions=companions,
+        method=arrival.method,
+        companions=arrival.companions,
     )
     stay._state.adding, stay._state.db = False, connection.alias  # as if read back
     return stay
@@ -357,14 +349,7 @@ def stay_check_in(
             else CheckInResult.ELSEWHERE
         )
         return CheckInOutcome(result, existing)
-    stay = _stay_open(
-        resident=resident,
-        shelter=shelter,
-        method=method,
-        by_user=by_user,
-        by_account=by_account,
-        companions=companions,
-    )
+    stay = _stay_open(_CheckIn(resident, shelter, method, by_user, by_account, companions))
     if stay is None:
         # Another device checked the same person in a moment ago: report that stay.
         if not _retry:
