@@ -267,13 +267,19 @@ def _reception_person(
 def reception_person_by_code(code: str) -> ReceptionPerson:
     """The person a scanned personal QR names. Raises PersonalTokenError (also when the
     person no longer exists)."""
-    from shelters.tokens import PersonalTokenError, resident_id_from_personal_token
+    from shelters.tokens import resident_id_from_personal_token
 
-    resident_id = resident_id_from_personal_token(code)
+    return _reception_person_by_id(resident_id_from_personal_token(code), Method.PERSONAL_QR)
+
+
+def _reception_person_by_id(resident_id: int, method: str) -> ReceptionPerson:
+    """Raises PersonalTokenError when there is no such resident (any more)."""
+    from shelters.tokens import PersonalTokenError
+
     resident = _reception_resident(pk=resident_id)
     if resident is None:
         raise PersonalTokenError("invalid")
-    return _reception_person(resident, method=Method.PERSONAL_QR, stay=_open_stay_read(resident))
+    return _reception_person(resident, method=method, stay=_open_stay_read(resident))
 
 
 def reception_people_by_kana(
@@ -319,10 +325,7 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
     payload = reception_handle_payload(handle)
     method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
     if "r" in payload:
-        resident = _reception_resident(pk=payload["r"])
-        if resident is None:
-            raise PersonalTokenError("invalid")
-        return _reception_person(resident, method=method, stay=_open_stay_read(resident))
+        return _reception_person_by_id(payload["r"], method)
     person = RegistryPerson.objects.filter(pk=payload["p"], is_active=True).first()
     if person is None:
         raise PersonalTokenError("invalid")
