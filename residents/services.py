@@ -79,7 +79,7 @@ def responder_upsert(
     return user
 
 
-_insert_detail_view = PreparedInsert(DetailView)
+_insert_detail_views = PreparedInsert(DetailView)
 
 
 def detail_view_log(
@@ -97,7 +97,4 @@ def detail_view_log(
     ] + [
         DetailView(user=user, registry_ref=person.pk, context=context) for person in registry_people
     ]
-    if len(rows) == 1:
-        _insert_detail_view(rows[0])  # a scan at reception: one prepared INSERT
-    else:
-        DetailView.objects.bulk_create(rows, batch_size=500)
+    _insert_detail_views(*rows)  # on every reception scan: prepared

@@ -16,7 +16,7 @@ the SQL exactly once, unchanged (checked when the SQL is built).
 The objects it works with are Django's (5.2) compiler and query, used the way
 ``QuerySet.get()`` uses them; the tests compare its answers with ``get()``'s.
 
-``PreparedInsert`` does the same for an append-only row written on every request (the
+``PreparedInsert`` does the same for append-only rows written on every request (the
 detail-view log): the INSERT is compiled once, and each row's values are prepared by
 its fields as ``save()`` prepares them (``auto_now_add`` included).
 """
@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 
@@ -99,25 +99,34 @@ class PreparedGet:
 
 
 class PreparedInsert:
-    """``insert(obj)``: what ``obj.save()`` does for a new row of ``model``, with the
-    INSERT compiled once per thread and database. Unlike save(), it sends no signals
-    and leaves ``obj.pk`` unset (nothing is read back): for append-only logs."""
+    """``insert(*objs)``: what ``save()`` does for new rows of ``model``, with the INSERT
+    compiled once per thread and database. Unlike save(), it sends no signals and leaves
+    ``pk`` unset (nothing is read back): for append-only logs. One row is one statement;
+    several are sent together in one transaction, so all or none are written."""
 
     def __init__(self, model: type[Model]) -> None:
         self._model = model
         self._local = threading.local()
 
-    def __call__(self, obj: Model) -> None:
-        if type(obj) is not self._model:
-            raise TypeError(f"expected a {self._model.__name__}, not {type(obj).__name__}")
-        alias = router.db_for_write(self._model, instance=obj)
+    def __call__(self, *objs: Model) -> None:
+        for obj in objs:
+            if type(obj) is not self._model:
+                raise TypeError(f"expected a {self._model.__name__}, not {type(obj).__name__}")
+        if not objs:
+            return
+        alias = router.db_for_write(self._model, instance=objs[0])
         connection = connections[alias]
         sql, fields = self._prepared(connection)
-        params = [
-            field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields
+        rows = [
+            [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+            for obj in objs
         ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            if len(rows) == 1:
+                cursor.execute(sql, rows[0])
+            else:
+                with transaction.atomic(using=alias, savepoint=False):
+                    cursor.executemany(sql, rows)
 
     def _prepared(self, connection) -> tuple[str, list]:
         prepared = getattr(self._local, "prepared", None)

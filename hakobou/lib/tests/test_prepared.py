@@ -137,6 +137,18 @@ class PreparedInsertTestCase(TestCase):
             self.assertTrue(run.captured_queries[0]["sql"].startswith("INSERT"))
         self.assertEqual(DetailView.objects.filter(registry_ref=7).count(), 3)
 
+    def test_several_rows_are_written_together(self):
+        with CaptureQueriesContext(connection) as run:
+            self.insert(*(DetailView(registry_ref=n, context="roster") for n in range(5)))
+        # one batch (Django logs it as "5 times: INSERT …")
+        self.assertEqual(len(run.captured_queries), 1)
+        self.assertIn("INSERT", run.captured_queries[0]["sql"])
+        self.assertEqual(
+            sorted(DetailView.objects.values_list("registry_ref", flat=True)), list(range(5))
+        )
+        self.insert()  # nothing to write
+        self.assertEqual(DetailView.objects.count(), 5)
+
     def test_it_refuses_another_model(self):
         with self.assertRaises(TypeError):
             self.insert(Resident())
