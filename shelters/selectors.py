@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hakobou.lib.kana import normalize_kana
 from hakobou.lib.prepared import PreparedGet
 from residents.models import CareConsideration, RegistryPerson, Resident
-from shelters.models import Method, Shelter, Stay
+from shelters.models import Method, PresenceEvent, Shelter, Stay
 
 # 混雑 from this share of capacity; 満員 at capacity or when staff mark it full.
 CROWDED_SHARE = 0.8
@@ -366,3 +366,15 @@ def shelter_board() -> list[BoardRow]:
         BoardRow(shelter=shelter, occupancy=_occupancy_of(shelter), care=dict(care[shelter.pk]))
         for shelter in shelters_with_occupancy(Shelter.objects.order_by("code"))
     ]
+
+
+def arrival_follow_up_oldest_due() -> datetime | None:
+    """When the oldest arrival still waiting for its follow-up (report ended, LINE notice)
+    arrived, or None when none waits. One row through the partial index of due events:
+    ids grow with time, so the first due id is the oldest."""
+    return (
+        PresenceEvent.objects.filter(follow_up_due=True)
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )

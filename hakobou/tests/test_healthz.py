@@ -37,3 +37,50 @@ class HealthzTestCase(TestCase):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["database"], {"ok": False, "detail": "unreachable"})
+
+
+class HealthzArrivalFollowUpsTestCase(TestCase):
+    """Arrivals left waiting for the worker (report ended, LINE notice) are reported."""
+
+    def arrive(self, minutes_ago: float):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from hakobou.testing.broker import broker_in_memory
+        from shelters.models import Method, PresenceEvent
+        from shelters.services import stay_check_in
+        from shelters.tests.factories import ShelterFactory
+        from shelters.tests.test_presence import make_resident
+
+        # No worker consumes the in-memory broker: the arrival stays due.
+        with broker_in_memory(), self.captureOnCommitCallbacks(execute=True):
+            stay_check_in(
+                resident=make_resident(), shelter=ShelterFactory(), method=Method.PERSONAL_QR
+            )
+        PresenceEvent.objects.update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
+
+    def test_it_reports_none_due(self):
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["arrival_follow_ups"], {"ok": True, "detail": "none due"})
+
+    def test_it_reports_an_arrival_followed_up_in_the_usual_second_as_ok(self):
+        self.arrive(minutes_ago=0)
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["status"], "ok")
+        self.assertTrue(body["arrival_follow_ups"]["ok"])
+        self.assertRegex(body["arrival_follow_ups"]["detail"], r"^oldest due \d s ago$")
+
+    def test_it_says_degraded_but_keeps_serving_when_arrivals_wait_for_a_worker(self):
+        self.arrive(minutes_ago=5)
+        with self.assertLogs("hakobou.health", "WARNING"):
+            response = self.client.get("/healthz")
+        # The web tier can still serve: no 503 that would take it out of a load balancer.
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["status"], "degraded")
+        self.assertEqual(
+            body["arrival_follow_ups"], {"ok": False, "detail": "oldest due 300 s ago"}
+        )
