@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from hakobou.admin import ReadOnlyAdminMixin
+from residents.blind_index import resident_match_index
 from residents.importer import registry_import_enqueue
 from residents.models import (
     Account,
@@ -284,6 +285,11 @@ class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
     @admin.display(description=_("住基照合"), boolean=True)
     def verified(self, obj: Resident) -> bool:
         return obj.is_verified
+
+    def save_model(self, request: HttpRequest, obj: Resident, form, change: bool) -> None:
+        # Staff may correct the kana or birth date: reception must still find the person.
+        obj.match_index = resident_match_index(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Account)

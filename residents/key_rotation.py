@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Cast
 
 from hakobou.lib.crypto import resident_cipher
-from residents.blind_index import match_index
+from residents.blind_index import match_index, resident_match_index
 from residents.fields import EncryptedTextField
 from residents.models import RegistryPerson, Resident
 
@@ -28,12 +28,19 @@ class RotationCount:
     rewritten: int = 0
 
 
+# Each model's blind index of kana + birth date, rewritten under the current index key.
+_INDEX_OF: dict[type[models.Model], Callable[[models.Model], str]] = {
+    RegistryPerson: lambda row: match_index(row.name_kana, row.birth_date),
+    Resident: resident_match_index,
+}
+
+
 def resident_keys_rotate(
     *,
     batch_size: int = BATCH_SIZE,
     on_batch: Callable[[RotationCount], None] | None = None,
 ) -> list[RotationCount]:
-    """Rewrite every encrypted value (and registry match index) not under the current key.
+    """Rewrite every encrypted value (and match index) not under the current key.
 
     Idempotent: a second run finds nothing to rewrite. Each batch is one transaction and
     locks its rows, so an import running at the same time is not overwritten with
@@ -53,8 +60,8 @@ def _rotate(
 ) -> RotationCount:
     cipher = resident_cipher()
     encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-    has_index = model is RegistryPerson
-    update_fields = [f.name for f in encrypted] + (["match_index"] if has_index else [])
+    index_of = _INDEX_OF[model]
+    update_fields = [f.name for f in encrypted] + ["match_index"]
     # The stored text itself, next to the decrypted value the field gives: it names the
     # key it was written with.
     raw = {f"raw_{f.name}": Cast(f.name, output_field=models.TextField()) for f in encrypted}
@@ -76,10 +83,9 @@ def _rotate(
                     value and not cipher.is_current(value)
                     for value in (getattr(row, name) for name in raw)
                 )
-                if has_index:
-                    index = match_index(row.name_kana, row.birth_date)
-                    outdated = outdated or row.match_index != index
-                    row.match_index = index
+                index = index_of(row)
+                outdated = outdated or row.match_index != index
+                row.match_index = index
                 if outdated:
                     stale.append(row)
             if stale:

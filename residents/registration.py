@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from messaging import line
+from residents.blind_index import resident_match_index
 from residents.models import (
     Account,
     Area,
@@ -336,7 +337,7 @@ def resident_create_manual(
     hand and marked unverified for staff."""
     if relation == Relation.SELF and _self_resident(account) is not None:
         raise AlreadyRegistered
-    resident = Resident.objects.create(
+    resident = Resident(
         name=name.strip(),
         name_kana=name_kana.strip(),
         birth_date=birth_date,
@@ -345,6 +346,8 @@ def resident_create_manual(
         area=area,
         registered_by=registered_by,
     )
+    resident.match_index = resident_match_index(resident)
+    resident.save()
     ResidentLink.objects.create(account=account, resident=resident, relation=relation)
     return resident
 
@@ -363,6 +366,7 @@ def resident_update(*, resident: Resident, **changes) -> Resident:
     for name, value in changes.items():
         setattr(resident, name, value.strip() if isinstance(value, str) else value)
     resident.full_clean(exclude=["registry_person"])
+    resident.match_index = resident_match_index(resident)
     resident.save()
     return resident
 

@@ -16,6 +16,7 @@ from residents.models import (
     OffShelterReport,
     PickupRequest,
     RegistryPerson,
+    Resident,
     ResidentLink,
     TakeoverRequest,
 )
@@ -56,6 +57,17 @@ def registry_candidates(*, kana: str, birth_date: date) -> list[RegistryPerson]:
         RegistryPerson.objects.filter(
             is_active=True, match_index__in=match_candidates(kana, birth_date)
         ).select_related("area")
+    )
+
+
+def residents_entered_by_hand(
+    queryset: QuerySet[Resident], *, kana: str, birth_date: date
+) -> QuerySet[Resident]:
+    """Of ``queryset``, the residents entered by hand (not in the registry: visitors,
+    tourists, new arrivals) with this furigana + birth date, by the same keyed index as
+    registry_candidates (their names are encrypted too)."""
+    return queryset.filter(
+        registry_person__isnull=True, match_index__in=match_candidates(kana, birth_date)
     )
 
 

@@ -289,9 +289,9 @@ def reception_people_by_kana(
 
     Furigana alone searches the people present at this shelter (to check someone
     out); with a birth date it also searches the city's registry, the same keyed
-    lookup residents use to register (names are encrypted, so there is no wider
-    search by name alone)."""
-    from residents.selectors import registry_candidates
+    lookup residents use to register, and the residents entered by hand by the same
+    kind of index (names are encrypted, so there is no wider search by name alone)."""
+    from residents.selectors import registry_candidates, residents_entered_by_hand
 
     wanted = normalize_kana(kana)
     people: list[ReceptionPerson] = []
@@ -315,6 +315,15 @@ def reception_people_by_kana(
                         resident, method=Method.NAME_SEARCH, stay=_open_stay_read(resident)
                     )
                 )
+        entered_by_hand = residents_entered_by_hand(
+            _residents_for_reception(), kana=kana, birth_date=birth_date
+        ).exclude(pk__in=seen)
+        for resident in entered_by_hand[:limit]:
+            people.append(
+                _reception_person(
+                    resident, method=Method.NAME_SEARCH, stay=_open_stay_read(resident)
+                )
+            )
     return people[:limit]
 
 

@@ -218,12 +218,24 @@ class Resident(models.Model):
         related_name="+",
         verbose_name=_("代理登録した担当者"),
     )
+    # The keyed blind index of the self-entered kana + birth date (as RegistryPerson's),
+    # so reception can find someone entered by hand who arrives without a phone; empty
+    # for a verified resident, who is found through the registry record.
+    # residents.blind_index.resident_match_index keeps it in step with the two fields.
+    match_index = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     class Meta:
         verbose_name = _("住民")
         verbose_name_plural = _("住民")
+        indexes = [
+            models.Index(
+                fields=["match_index"],
+                condition=models.Q(registry_person__isnull=True) & ~models.Q(match_index=""),
+                name="resident_manual_match_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -10,7 +10,8 @@ from django.test import override_settings
 from hakobou.lib.crypto import generate_key, key_id, parse_keys, reset_caches
 from hakobou.testing.cast import BaseTestCase
 from residents.blind_index import match_index
-from residents.models import RegistryPerson, Resident
+from residents.models import Account, RegistryPerson, Resident
+from residents.registration import resident_create_manual
 from residents.selectors import registry_candidates
 
 DATA_A, DATA_B = generate_key(), generate_key()
@@ -53,7 +54,15 @@ class RotateKeysTestCase(BaseTestCase):
                         "ハコダテ　イチロウ", BIRTH + datetime.timedelta(days=n)
                     ),
                 )
-            Resident.objects.create(name="旅行　者", phone="090-0000-0000", birth_date=BIRTH)
+            resident_create_manual(
+                account=Account.objects.create(),
+                relation="self",
+                name="旅行　者",
+                name_kana="リョコウ シャ",
+                birth_date=BIRTH,
+                address="ホテル",
+                phone="090-0000-0000",
+            )
 
     def rotate(self) -> str:
         out = StringIO()
@@ -80,6 +89,10 @@ class RotateKeysTestCase(BaseTestCase):
                 kana="はこだて いちろう", birth_date=BIRTH + datetime.timedelta(days=1)
             )
             self.assertEqual([p.resident_number for p in found], ["0000000001"])
+            entered_by_hand = Resident.objects.filter(
+                match_index=match_index("リョコウ シャ", BIRTH)
+            )  # under the new index key only
+            self.assertEqual(list(entered_by_hand), [visitor])
 
     def test_it_finds_nothing_to_do_the_second_time(self):
         with keys(f"{DATA_B},{DATA_A}", f"{INDEX_B},{INDEX_A}"):

@@ -93,7 +93,7 @@ def test_reception_finds_the_family_checks_in_a_neighbour_and_the_board_follows(
 
     # A neighbour without a phone: furigana + birth date find her in the registry.
     tablet.get_by_label("フリガナ").fill("ヤチガシラ ウメ")
-    tablet.get_by_label("生年月日（市の台帳から探すとき）").fill("昭和13年4月1日")
+    tablet.get_by_label("生年月日（この避難所にいない人を探すとき）").fill("昭和13年4月1日")
     tablet.get_by_role("button", name="探す", exact=True).click()
     ume = tablet.locator(".person-card").filter(has_text="谷地頭 ウメ")
     expect(ume.get_by_text("まだどこにも入所していません")).to_be_visible()

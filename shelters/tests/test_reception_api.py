@@ -91,6 +91,24 @@ class LookupTestCase(ReceptionTestCase):
         self.assertEqual((person["name"], person["verified"]), ("函館 太郎", True))
         self.assertEqual(DetailView.objects.get().registry_ref is not None, True)
 
+    def test_furigana_and_birth_date_find_someone_entered_by_hand_who_is_not_here(self):
+        # Registered by hand (a visitor), arrives without a phone: not in the registry.
+        response = self.post("lookup", {"kana": "ひなん はなこ", "birth_date": "昭和25年1月1日"})
+        (person,) = response.json()["people"]
+        self.assertEqual((person["name"], person["verified"]), ("避難 花子", False))
+        self.assertEqual(person["stay"]["where"], "none")
+        self.post("check-in", {"handle": person["handle"]})
+        self.assertEqual(Stay.objects.get().resident, self.resident)
+
+    def test_someone_entered_by_hand_and_present_here_is_listed_once(self):
+        self.post("check-in", {"code": personal_token(self.resident)})
+        response = self.post("lookup", {"kana": "ヒナン ハナコ", "birth_date": "1950-01-01"})
+        self.assertEqual([p["name"] for p in response.json()["people"]], ["避難 花子"])
+
+    def test_a_wrong_birth_date_finds_no_one_entered_by_hand(self):
+        response = self.post("lookup", {"kana": "ヒナン ハナコ", "birth_date": "1950-01-02"})
+        self.assertEqual(response.json()["people"], [])
+
     def test_an_unreadable_birth_date_gets_examples(self):
         response = self.post("lookup", {"kana": "ハコダテ", "birth_date": "きのう"})
         self.assertEqual(response.status_code, 400)
