@@ -143,6 +143,10 @@ def _dashboard_texts() -> dict[str, str]:
         "glyphShelter": _("避"),
         "glyphNone": _("・"),
         "clusterTitle": _("{count} 件（拡大して表示）"),
+        "mapMore": _(
+            "この範囲は印が多いため、緊急度の高い {count} 件だけを地図に表示しています。"
+            "すべては下の一覧でご覧ください。"
+        ),
         "shelterPeople": _("{status}・入所 {people} 人 / 定員 {capacity} 人"),
         "evacueeTitle": _("避難所外の避難者（{need}）"),
         "pickupTitle": _("送迎依頼（{state}）"),

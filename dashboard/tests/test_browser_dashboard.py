@@ -1,11 +1,14 @@
 """In a real browser: a volunteer watches the map, a new report appears within one poll,
 and they take its pickup from claim to arrival at the shelter."""
 
+from unittest import mock
+
 import pytest
 from playwright.sync_api import expect
 
 from dashboard.tests.seed import make_pickup, make_report
 from hakobou.testing.browser import PHONE, SCREENSHOT_DIR, TABLET, log_in
+from residents import selectors
 from shelters.selectors import shelter_roster
 from shelters.tests.factories import ShelterFactory
 
@@ -106,3 +109,25 @@ def test_on_a_phone_the_list_opens_a_full_screen_detail(cast, new_page, screensh
     expect(detail).to_be_hidden()
     # Focus returns to the row the detail was opened from.
     assert page.evaluate("document.activeElement.dataset.open") == str(report.pk)
+
+
+def test_at_the_closest_zoom_a_dense_block_says_the_rest_are_in_the_list(
+    cast, new_page, screenshot
+):
+    for n in range(3):
+        make_report(cast.area_a, name=f"在宅 {n}郎", lat=41.7512 + n * 0.0001, lng=140.7125)
+    with mock.patch.object(selectors, "POINT_LIMIT", 2):
+        page = open_dashboard(new_page, TABLET)
+        more = page.locator("#dash-map-more")
+        expect(page.locator(".dash-cluster")).to_have_count(1)
+        expect(more).to_be_hidden()
+        zoom_to = "(z) => document.querySelector('.dash-main').map.setView([41.7513, 140.7125], z)"
+        page.evaluate(zoom_to, 18)
+        # Only the most urgent two fit: the map says so and where the third one is.
+        expect(more).to_be_visible()
+        expect(more).to_contain_text("緊急度の高い 2 件だけを地図に表示しています")
+        expect(page.locator(".dash-marker:not(.square)")).to_have_count(2)
+        expect(page.locator("#dash-list tbody tr")).to_have_count(3)
+        screenshot(page, "truncated")
+        page.evaluate(zoom_to, 15)
+        expect(more).to_be_hidden()

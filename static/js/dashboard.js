@@ -251,9 +251,24 @@
     return point.status;
   }
 
+  // At the closest zoom a dense block sends only its most urgent points: say so, and
+  // where the rest are, instead of letting the map look complete.
+  var mapMore = document.getElementById("dash-map-more");
+  function showTruncated() {
+    var shown = 0;
+    Object.keys(layers).forEach(function (name) {
+      if (layers[name].truncated) { shown += layers[name].shown; }
+    });
+    mapMore.hidden = !shown;
+    mapMore.textContent = shown ? format(T.mapMore, { count: shown }) : "";
+  }
+
   function drawLayer(name, body) {
     var group = layers[name].group;
     group.clearLayers();
+    layers[name].truncated = Boolean(body.truncated);
+    layers[name].shown = body.points ? body.points.length : 0;
+    showTruncated();
     if (body.kind === "clusters") {
       body.clusters.forEach(function (cluster) {
         group.addLayer(clusterMarker(cluster, name === "pickups"));
@@ -262,6 +277,14 @@
       var make = name === "evacuees" ? evacueeMarker : pickupMarker;
       body.points.forEach(function (point) { group.addLayer(make(point)); });
     }
+  }
+
+  function clearLayer(layer) {
+    layer.group.clearLayers();
+    layer.etag = null;
+    layer.truncated = false;
+    showTruncated();
+    return Promise.resolve();
   }
 
   function layerOn(name) {
@@ -280,12 +303,12 @@
 
   function refreshLayer(name) {
     var layer = layers[name];
-    if (!layerOn(name)) { layer.group.clearLayers(); layer.etag = null; return Promise.resolve(); }
+    if (!layerOn(name)) { return clearLayer(layer); }
     var params = filterParams();
     if (name === "pickups") {
       var state = params.get("state");
       params.delete("state");
-      if (state === "none") { layer.group.clearLayers(); layer.etag = null; return Promise.resolve(); }
+      if (state === "none") { return clearLayer(layer); }
       if (state) { params.set("status", state); }
     }
     var view = viewport();
@@ -303,7 +326,7 @@
 
   function refreshShelters() {
     var layer = layers.shelters;
-    if (!layerOn("shelters")) { layer.group.clearLayers(); layer.etag = null; return Promise.resolve(); }
+    if (!layerOn("shelters")) { return clearLayer(layer); }
     return getJSON(layer.url, layer.etag).then(function (answer) {
       if (answer.status === 304) { return; }
       if (!answer.ok) { throw new Error(String(answer.status)); }
