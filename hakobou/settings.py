@@ -250,6 +250,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
     # Only behind a proxy that sets this header itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of the app that each append to X-Forwarded-For (a load
+# balancer, nginx): the client's address is read from there (hakobou.lib.client_ip).
+# 0: none, REMOTE_ADDR is the client's. Too high lets a client choose its address.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0, minimum=0, maximum=5)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboard.permissions import responder_required
+from hakobou.lib.client_ip import client_ip
 from messaging import line
 from messaging.models import SimulatedUser
 from residents import registration
@@ -156,7 +157,7 @@ def recovery_code(request: HttpRequest) -> HttpResponse:
 def recover(request: HttpRequest) -> HttpResponse:
     form = RecoveryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        actor = Actor(ip_address=request.META.get("REMOTE_ADDR"))
+        actor = Actor(ip_address=_client_ip(request))
         try:
             account = registration.account_recover(actor=actor, code=form.cleaned_data["code"])
         except registration.TooManyAttempts:
@@ -275,8 +276,12 @@ def _url(flow: str, step: str) -> str:
     return reverse(f"{namespace}:register-{step}")
 
 
+def _client_ip(request: HttpRequest) -> str | None:
+    return client_ip(request.META, trusted_proxies=settings.TRUSTED_PROXIES)
+
+
 def _actor(request: HttpRequest, flow: str) -> Actor:
-    ip = request.META.get("REMOTE_ADDR")
+    ip = _client_ip(request)
     if flow == RESIDENT:
         return Actor(account=current_account(request), ip_address=ip)
     return Actor(user=request.user, ip_address=ip)

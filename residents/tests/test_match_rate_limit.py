@@ -79,3 +79,24 @@ class LockedPageTestCase(ResidentClientMixin, TestCase):
         page = self.client.get("/my/register/result/")
         self.assertContains(page, "しばらく時間をおいて")
         self.assertContains(page, "/my/register/manual/")
+
+
+@override_settings(TRUSTED_PROXIES=1, REGISTRY_MATCH_MAX_FAILURES=1)
+class BehindTheCitysProxyTestCase(ResidentClientMixin, TestCase):
+    """Every request reaches the app from the proxy's address (127.0.0.1 in tests); the
+    proxy's X-Forwarded-For says whose it is, so one person's lock is not everyone's."""
+
+    def register(self, ip: str, display_name: str, kana: str) -> None:
+        self.client = self.client_class(HTTP_X_FORWARDED_FOR=ip)
+        self.sign_in_as_line_user(display_name)
+        self.client.post("/my/register/consent/", {"agree": "on"})
+        self.client.get("/my/register/")
+        self.answer(kana=kana)
+
+    def test_a_locked_out_guesser_does_not_lock_out_the_next_person(self):
+        RegistryPersonFactory(name_kana="ハコダテ タロウ", birth_date=BIRTH)
+        for n in range(3):  # wrong guesses from several accounts, one address
+            self.register("1.2.3.4, 203.0.113.7", f"誤入力 {n}", kana="ダレモ イナイ")
+        self.register("198.51.100.9", "函館 太郎", kana="ハコダテ タロウ")
+        results = dict(MatchAttempt.objects.values_list("ip_address", "result").order_by("pk"))
+        self.assertEqual(results, {"203.0.113.7": "locked", "198.51.100.9": "matched"})
