@@ -8,13 +8,16 @@ and beat (a 503 would take healthy web processes out of a load balancer for it).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from messaging.selectors import outbox_oldest_due
 from shelters.selectors import arrival_follow_up_oldest_due
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,9 @@ PROBE_TIMEOUT_SECONDS = 1.0
 # An arrival is followed up about a second after it commits, and beat sweeps every 30 s
 # for a task that was lost; one waiting longer than this means no worker is taking them.
 FOLLOW_UP_STALE_SECONDS = 120
+# A LINE request is sent as soon as it is due; beat sweeps up what a lost task left
+# after a minute's grace, and a 429 waits out its back-off before it is due again.
+OUTBOX_STALE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -62,19 +68,29 @@ def check_broker() -> Check:
     return Check(ok=True, detail="redis")
 
 
-def check_arrival_follow_ups() -> Check:
-    """Arrivals whose out-of-shelter report and LINE notice are still waiting."""
+def _backlog(what: str, oldest_due: Callable[[], datetime | None], stale_seconds: int) -> Check:
+    """Work waiting for the Celery worker: ok until the oldest has waited too long."""
     try:
-        oldest = arrival_follow_up_oldest_due()
+        oldest = oldest_due()
     except Exception as exc:
-        logger.warning("health: arrival follow-ups unreadable: %s", exc)
+        logger.warning("health: %s unreadable: %s", what, exc)
         return Check(ok=False, detail="unreadable")
     if oldest is None:
         return Check(ok=True, detail="none due")
     waiting = max(0, round((timezone.now() - oldest).total_seconds()))
-    if waiting > FOLLOW_UP_STALE_SECONDS:
-        logger.warning("health: an arrival has waited %s s for its follow-up", waiting)
-    return Check(ok=waiting <= FOLLOW_UP_STALE_SECONDS, detail=f"oldest due {waiting} s ago")
+    if waiting > stale_seconds:
+        logger.warning("health: %s: the oldest has waited %s s", what, waiting)
+    return Check(ok=waiting <= stale_seconds, detail=f"oldest due {waiting} s ago")
+
+
+def check_arrival_follow_ups() -> Check:
+    """Arrivals whose out-of-shelter report and LINE notice are still waiting."""
+    return _backlog("arrival follow-ups", arrival_follow_up_oldest_due, FOLLOW_UP_STALE_SECONDS)
+
+
+def check_line_outbox() -> Check:
+    """LINE messages (notices, segment messages) waiting to be sent."""
+    return _backlog("LINE outbox", outbox_oldest_due, OUTBOX_STALE_SECONDS)
 
 
 def report() -> tuple[bool, dict]:
@@ -84,6 +100,7 @@ def report() -> tuple[bool, dict]:
     backlog = {}
     if checks["database"].ok:
         backlog["arrival_follow_ups"] = check_arrival_follow_ups()
+        backlog["line_outbox"] = check_line_outbox()
     if not healthy:
         status = "error"
     elif all(check.ok for check in backlog.values()):

@@ -1,9 +1,13 @@
-"""Messaging — selectors: the reads behind the LINE simulator's inbox."""
+"""Messaging — selectors: the reads behind the LINE simulator's inbox, and the outbox's
+backlog for /healthz."""
+
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
-from messaging.models import SimulatedMessage, SimulatedUser
+from messaging.models import OutboxChunk, SimulatedMessage, SimulatedUser
 
 INBOX_PAGE_SIZE = 50
 CHAT_MESSAGES_SHOWN = 100
@@ -43,3 +47,14 @@ def received_message_get(*, line_user: SimulatedUser, pk: int) -> SimulatedMessa
     return SimulatedMessage.objects.filter(
         pk=pk, user=line_user, direction=SimulatedMessage.Direction.TO_USER
     ).first()
+
+
+def outbox_oldest_due() -> datetime | None:
+    """When the longest-waiting LINE request became due: a pending chunk's retry time,
+    or its message's creation for a first attempt (a chunk waiting out a back-off is not
+    due yet). None when nothing is due."""
+    now = timezone.now()
+    pending = OutboxChunk.objects.filter(status=OutboxChunk.Status.PENDING)
+    retries = pending.filter(next_attempt_at__lte=now).aggregate(due=Min("next_attempt_at"))
+    first = pending.filter(next_attempt_at__isnull=True).aggregate(due=Min("message__created_at"))
+    return min(filter(None, (retries["due"], first["due"])), default=None)

@@ -84,3 +84,59 @@ class HealthzArrivalFollowUpsTestCase(TestCase):
         self.assertEqual(
             body["arrival_follow_ups"], {"ok": False, "detail": "oldest due 300 s ago"}
         )
+
+
+class HealthzLineOutboxTestCase(TestCase):
+    """LINE messages left waiting for the worker (a notice, a segment message)."""
+
+    def queue(self, minutes_ago: float, **chunk):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from hakobou.testing.broker import broker_in_memory
+        from messaging.models import OutboxChunk
+        from messaging.services import outbox_enqueue
+
+        # No worker consumes the in-memory broker: the chunk stays pending.
+        with broker_in_memory(), self.captureOnCommitCallbacks(execute=True):
+            message = outbox_enqueue(
+                user_ids=["U" + "a" * 32], messages=[{"type": "text", "text": "テスト"}]
+            )
+        message.created_at = timezone.now() - timedelta(minutes=minutes_ago)
+        message.save(update_fields=["created_at"])
+        OutboxChunk.objects.filter(message=message).update(**chunk)
+
+    def test_it_reports_none_due(self):
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["line_outbox"], {"ok": True, "detail": "none due"})
+
+    def test_a_message_just_queued_is_ok(self):
+        self.queue(minutes_ago=0)
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["status"], "ok")
+        self.assertTrue(body["line_outbox"]["ok"])
+
+    def test_a_message_nobody_sent_for_ten_minutes_is_degraded(self):
+        self.queue(minutes_ago=10)
+        with self.assertLogs("hakobou.health", "WARNING"):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["status"], "degraded")
+        self.assertEqual(
+            response.json()["line_outbox"], {"ok": False, "detail": "oldest due 600 s ago"}
+        )
+
+    def test_a_retry_waiting_out_its_back_off_is_not_due(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        self.queue(minutes_ago=10, next_attempt_at=timezone.now() + timedelta(minutes=1))
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["line_outbox"], {"ok": True, "detail": "none due"})
+
+    def test_a_sent_message_is_not_due(self):
+        self.queue(minutes_ago=10, status="sent")
+        body = self.client.get("/healthz").json()
+        self.assertEqual(body["line_outbox"], {"ok": True, "detail": "none due"})
