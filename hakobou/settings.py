@@ -117,6 +117,15 @@ if _database["ENGINE"] not in (
 if _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
+else:
+    # `make run` writes from three processes (web, LINE simulator, periodic tasks): a
+    # transaction takes the write lock when it starts instead of failing at once when it
+    # upgrades a read lock, waits for it up to 20 s, and readers do not block writers.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
