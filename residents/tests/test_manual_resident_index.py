@@ -81,3 +81,27 @@ class ManualResidentIndexTestCase(BaseTestCase):
         self.assertEqual(found("リョコウ ハナコ"), [])
         migration.index_residents_entered_by_hand(apps, None)
         self.assertEqual(found("リョコウ ハナコ"), [self.visitor])
+
+    def test_the_migration_skips_a_row_it_cannot_decrypt_instead_of_stopping_the_deploy(self):
+        from hakobou.lib.crypto import generate_key
+        from residents.tests.test_rotate_keys import keys
+
+        migration = importlib.import_module("residents.migrations.0006_resident_match_index")
+        old_data, index = generate_key(), generate_key()
+        with keys(old_data, index):
+            lost = resident_create_manual(
+                account=Account.objects.create(),
+                relation=ResidentLink.Relation.SELF,
+                name="鍵 なし",
+                name_kana="カギ ナシ",
+                birth_date=BIRTH,
+                address="ホテル",
+            )
+        Resident.objects.update(match_index="")
+        # The key of that one row is no longer configured; the rest are still readable.
+        with self.assertLogs("residents.migrations", "WARNING") as logged:
+            migration.index_residents_entered_by_hand(apps, None)
+        self.assertIn("1 residents entered by hand could not be decrypted", logged.output[0])
+        self.assertEqual(found("リョコウ ハナコ"), [self.visitor])
+        unread = Resident.objects.filter(pk=lost.pk).values_list("match_index", flat=True)
+        self.assertEqual(list(unread), [""])
