@@ -16,36 +16,51 @@ MAX_IMAGE_BYTES = 1024 * 1024  # LINE refuses rich menu images over 1 MB
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _area(column: int, row: int, action: dict) -> dict:
-    width, height = WIDTH // 2, HEIGHT // 2
-    return {
-        "bounds": {"x": column * width, "y": row * height, "width": width, "height": height},
-        "action": action,
-    }
+def _row(row: int, actions: list[dict]) -> list[dict]:
+    """One of the menu's two rows, its width shared evenly by ``actions``."""
+    height = HEIGHT // 2
+    edges = [WIDTH * n // len(actions) for n in range(len(actions) + 1)]
+    return [
+        {
+            "bounds": {"x": left, "y": row * height, "width": right - left, "height": height},
+            "action": action,
+        }
+        for left, right, action in zip(edges, edges[1:], actions, strict=False)
+    ]
 
 
 def rich_menu() -> dict:
-    """The rich menu in LINE's JSON shape (2500×1686, two rows of two)."""
+    """The rich menu in LINE's JSON shape (2500×1686): three areas above, two below.
+
+    Below, the two things a resident does on the day: tell the city where they are when
+    they are not at a shelter (the drill's 避難所外避難, the people a shelter count
+    misses), and show their QR at a shelter's reception."""
     return {
         "size": {"width": WIDTH, "height": HEIGHT},
         "selected": True,
         "name": "hakobou-main",
         "chatBarText": "メニュー",
         "areas": [
-            _area(0, 0, {"type": "uri", "label": "登録", "uri": liff_url("/my/start/")}),
-            _area(
-                1,
+            *_row(
                 0,
-                {
-                    "type": "postback",
-                    "label": "わたしの状況",
-                    "data": "action=status",
-                    "displayText": "わたしの状況",
-                },
+                [
+                    {"type": "uri", "label": "登録", "uri": liff_url("/my/start/")},
+                    {
+                        "type": "postback",
+                        "label": "わたしの状況",
+                        "data": "action=status",
+                        "displayText": "わたしの状況",
+                    },
+                    {"type": "uri", "label": "避難所", "uri": liff_url("/shelters/")},
+                ],
             ),
-            # The shelter list and the personal QR page come in later issues.
-            _area(0, 1, {"type": "uri", "label": "避難所", "uri": liff_url("/shelters/")}),
-            _area(1, 1, {"type": "uri", "label": "わたしのQR", "uri": liff_url("/my/qr/")}),
+            *_row(
+                1,
+                [
+                    {"type": "uri", "label": "避難所の外にいる", "uri": liff_url("/my/report/")},
+                    {"type": "uri", "label": "わたしのQR", "uri": liff_url("/my/qr/")},
+                ],
+            ),
         ],
     }
 

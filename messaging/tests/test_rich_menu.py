@@ -17,19 +17,25 @@ def test_it_validates_against_the_sdk_model():
     assert (request.size.width, request.size.height) == (2500, 1686)
     assert request.chat_bar_text == "メニュー"
     kinds = [type(area.action) for area in request.areas]
-    assert kinds == [URIAction, PostbackAction, URIAction, URIAction]
+    assert kinds == [URIAction, PostbackAction, URIAction, URIAction, URIAction]
 
 
 def test_its_areas_lie_within_the_menu_and_do_not_overlap():
     size = richmenu.RICH_MENU["size"]
-    cells = set()
+    boxes = []
     for area in richmenu.RICH_MENU["areas"]:
         b = area["bounds"]
         assert b["x"] >= 0 and b["y"] >= 0
         assert b["x"] + b["width"] <= size["width"]
         assert b["y"] + b["height"] <= size["height"]
-        cells.add((b["x"], b["y"]))
-    assert len(cells) == 4
+        boxes.append((b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]))
+    for n, (left, top, right, bottom) in enumerate(boxes):
+        for other in boxes[n + 1 :]:
+            apart = right <= other[0] or other[2] <= left or bottom <= other[1] or other[3] <= top
+            assert apart, (boxes[n], other)
+    # Together they cover the menu: no dead strip where a tap does nothing.
+    covered = sum((right - left) * (bottom - top) for left, top, right, bottom in boxes)
+    assert covered == size["width"] * size["height"]
 
 
 def test_status_is_a_postback_with_display_text():
@@ -51,6 +57,7 @@ def test_live_links_open_the_liff_app(settings):
         "https://liff.line.me/1234567890-AbCdEfGh/my/start/",
         None,
         "https://liff.line.me/1234567890-AbCdEfGh/shelters/",
+        "https://liff.line.me/1234567890-AbCdEfGh/my/report/",
         "https://liff.line.me/1234567890-AbCdEfGh/my/qr/",
     ]
 
