@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from hakobou.testing.cast import Cast, make_cast
@@ -8,3 +10,23 @@ pytest_plugins = ["hakobou.testing.browser", "hakobou.testing.line_simulator"]
 @pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
+
+
+@pytest.fixture(autouse=True)
+def _process_state_reset():
+    """What a process remembers between requests must not pass from one test to the
+    next: a fail-fast window after Redis or the broker failed, an arrival follow-up task
+    believed queued (a test that published to a broker nobody consumes leaves one)."""
+    yield
+    from django.core.cache import cache
+
+    from hakobou.lib import cache as redis_cache
+    from hakobou.lib import tasks
+    from shelters import services
+
+    redis_cache.breaker.reset()
+    tasks.broker.reset()
+    services._cover.until = 0.0
+    # A test's cache may point at a server that is gone.
+    with contextlib.suppress(Exception):
+        cache.delete(services._WAKE_KEY)

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 
+from hakobou.lib.tasks import publish
 from messaging import line
 from messaging.models import OutboxChunk, OutboxMessage
 
@@ -110,7 +111,7 @@ def _dispatch(message_id: int) -> None:
     from messaging.tasks import outbox_deliver_task
 
     try:
-        outbox_deliver_task.delay(message_id)
+        publish(outbox_deliver_task, message_id)
     except Exception:  # the broker is down: the row is committed, the sweep sends it later
         logger.warning("outbox: could not queue message %s; the sweep will", message_id)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from hakobou.lib.tasks import publish
 from messaging import events, line
 from messaging.models import WebhookEvent
 
@@ -107,7 +108,7 @@ def _queue(event_pk: int) -> None:
     from messaging.tasks import process_webhook_event_task
 
     try:
-        process_webhook_event_task.delay(event_pk)
+        publish(process_webhook_event_task, event_pk)
     except Exception:
         # The broker is down (or, with eager tasks, processing broke): the event is
         # stored, LINE must still get its 200, and the sweep processes it later.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from hakobou.lib.tasks import publish
 from messaging.services import outbox_enqueue_text
 from residents.models import Account, OffShelterReport, Resident, ResidentLink
 from residents.registration import resident_for_registry
@@ -235,7 +236,7 @@ def arrival_follow_ups_wake() -> None:
     except Exception:  # the cache is down: wake a task anyway
         logger.warning("arrival follow-ups: cache unreachable; waking a task regardless")
     try:
-        arrival_follow_ups_task.apply_async(countdown=delay)
+        publish(arrival_follow_ups_task, countdown=delay)
     except Exception:  # the broker is down: the sweep follows up later
         logger.warning("arrival follow-ups: could not queue the task; the sweep will")
         return

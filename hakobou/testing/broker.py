@@ -12,14 +12,22 @@ from hakobou.celery import app
 def broker_unreachable() -> Iterator[None]:
     """Publish tasks to a broker that refuses connections (instead of running them
     inline), then restore the app with fresh connection pools."""
+    with broker_at("redis://127.0.0.1:1/0"):
+        yield
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Publish tasks to the broker at ``url`` (instead of running them inline), then
+    restore the app with fresh connection pools."""
     conf = app.conf
     saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    conf.task_always_eager, conf.broker_url = False, url
     try:
         yield
     finally:
         conf.task_always_eager, conf.broker_url = saved
-        # Drop the pools made for the dead broker; later tasks get fresh ones.
+        # Drop the pools made for that broker; later tasks get fresh ones.
         kombu.pools.reset()
         app._pool = app.amqp._producer_pool = None
 
