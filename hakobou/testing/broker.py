@@ -23,13 +23,19 @@ def broker_at(url: str) -> Iterator[None]:
     conf = app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, url
+    _fresh_pools()  # connections made earlier go to the broker configured before
     try:
         yield
     finally:
         conf.task_always_eager, conf.broker_url = saved
-        # Drop the pools made for that broker; later tasks get fresh ones.
-        kombu.pools.reset()
-        app._pool = app.amqp._producer_pool = None
+        _fresh_pools()
+
+
+def _fresh_pools() -> None:
+    """Drop the app's connection and producer pools: the next task makes new ones, to
+    the broker configured now."""
+    kombu.pools.reset()
+    app._pool = app.amqp._producer_pool = None
 
 
 @contextmanager
@@ -46,11 +52,11 @@ def broker_in_memory() -> Iterator[list[str]]:
     conf = app.conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, "memory://"
+    _fresh_pools()
     before_task_publish.connect(record)
     try:
         yield names
     finally:
         before_task_publish.disconnect(record)
         conf.task_always_eager, conf.broker_url = saved
-        kombu.pools.reset()
-        app._pool = app.amqp._producer_pool = None
+        _fresh_pools()
