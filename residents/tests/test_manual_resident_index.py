@@ -19,16 +19,20 @@ def found(kana: str, birth_date: datetime.date = BIRTH) -> list[Resident]:
     return list(residents_entered_by_hand(Resident.objects.all(), kana=kana, birth_date=birth_date))
 
 
+def enter_by_hand(name: str, kana: str) -> Resident:
+    return resident_create_manual(
+        account=Account.objects.create(),
+        relation=ResidentLink.Relation.SELF,
+        name=name,
+        name_kana=kana,
+        birth_date=BIRTH,
+        address="ホテル",
+    )
+
+
 class ManualResidentIndexTestCase(BaseTestCase):
     def setUp(self):
-        self.visitor = resident_create_manual(
-            account=Account.objects.create(),
-            relation=ResidentLink.Relation.SELF,
-            name="旅行 花子",
-            name_kana="リョコウ ハナコ",
-            birth_date=BIRTH,
-            address="ホテル",
-        )
+        self.visitor = enter_by_hand("旅行 花子", "リョコウ ハナコ")
 
     def test_it_finds_someone_entered_by_hand_whatever_way_the_kana_is_typed(self):
         self.assertEqual(found("りょこう　はなこ"), [self.visitor])
@@ -89,14 +93,7 @@ class ManualResidentIndexTestCase(BaseTestCase):
         migration = importlib.import_module("residents.migrations.0006_resident_match_index")
         old_data, index = generate_key(), generate_key()
         with keys(old_data, index):
-            lost = resident_create_manual(
-                account=Account.objects.create(),
-                relation=ResidentLink.Relation.SELF,
-                name="鍵 なし",
-                name_kana="カギ ナシ",
-                birth_date=BIRTH,
-                address="ホテル",
-            )
+            lost = enter_by_hand("鍵 なし", "カギ ナシ")
         Resident.objects.update(match_index="")
         # The key of that one row is no longer configured; the rest are still readable.
         with self.assertLogs("residents.migrations", "WARNING") as logged:
