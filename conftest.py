@@ -20,8 +20,8 @@ def _process_state_reset():
     yield
     from django.core.cache import cache
 
-    from hakobou.lib import cache as redis_cache
-    from hakobou.lib import tasks
+    from lib import cache as redis_cache
+    from lib import tasks
     from shelters import services
 
     redis_cache.breaker.reset()

@@ -144,11 +144,12 @@ def setup_django(redis_db: int) -> dict[str, str]:
 def empty_tables() -> None:
     from django.contrib.sessions.models import Session
 
-    from messaging.models import OutboxChunk, OutboxMessage
+    from messaging.models import LineFriend, OutboxChunk, OutboxMessage
     from residents.models import Account, DetailView, RegistryPerson, Resident, ResidentLink
     from shelters.models import PresenceEvent, Shelter, ShelterStatusChange, Stay
 
     models = [
+        LineFriend,
         PresenceEvent,
         Stay,
         ShelterStatusChange,
@@ -179,7 +180,7 @@ class Seed:
 def seed_shelters(count: int, capacity: int) -> tuple[list[tuple[int, str]], str]:
     """Open shelters, each with its own reception user (not city staff: the permission
     check is the reception list, as at a real desk)."""
-    from residents.roles import Role
+    from lib.roles import Role
     from residents.services import responder_upsert
     from shelters.services import shelter_set_status, shelter_upsert
 
@@ -215,7 +216,8 @@ def seed_residents(count: int, verified_share: float, line_share: float) -> tupl
     resident ids and how many have a LINE account linked."""
     from django.db import transaction
 
-    from hakobou.lib import synthetic_registry
+    from lib import synthetic_registry
+    from messaging.models import LineFriend
     from residents.blind_index import match_index
     from residents.models import Account, Area, RegistryPerson, Resident, ResidentLink
 
@@ -263,16 +265,20 @@ def seed_residents(count: int, verified_share: float, line_share: float) -> tupl
         for row, resident in zip(rows, residents, strict=True):
             households.setdefault(row.household_number, []).append(resident)
         with_line = [members for members in households.values() if rng.random() < line_share]
-        accounts = Account.objects.bulk_create(
+        friends = LineFriend.objects.bulk_create(
             [
-                Account(
-                    line_user_id=f"U{rng.getrandbits(128):032x}",
+                LineFriend(
+                    user_id=f"U{rng.getrandbits(128):032x}",
                     display_name="ベンチ",
                     language="en" if rng.random() < 0.05 else "ja",
                     is_following=True,
                 )
                 for _ in with_line
             ],
+            batch_size=2000,
+        )
+        accounts = Account.objects.bulk_create(
+            [Account(line_user_id=friend.user_id, display_name="ベンチ") for friend in friends],
             batch_size=2000,
         )
         links = [
@@ -285,7 +291,10 @@ def seed_residents(count: int, verified_share: float, line_share: float) -> tupl
             for i, resident in enumerate(members)
         ]
         ResidentLink.objects.bulk_create(links, batch_size=2000)
-    analyze(m._meta.db_table for m in (RegistryPerson, Resident, Account, ResidentLink, Area))
+    analyze(
+        m._meta.db_table
+        for m in (RegistryPerson, Resident, Account, ResidentLink, Area, LineFriend)
+    )
     ids = [r.pk for r in residents]
     rng.shuffle(ids)
     return ids, len(links)
@@ -538,9 +547,9 @@ def log_in(desks: list[Desk], seed: Seed) -> float:
 
 def verify(phases: list[Phase]) -> list[str]:
     """What the database says against what the desks were told; the problems found."""
-    from django.db.models import Count
+    from django.db.models import Count, OuterRef, Subquery
 
-    from messaging.models import OutboxChunk, OutboxMessage
+    from messaging.models import LineFriend, OutboxChunk, OutboxMessage
     from residents.models import DetailView, ResidentLink
     from shelters.models import PresenceEvent, Stay
 
@@ -559,14 +568,15 @@ def verify(phases: list[Phase]) -> list[str]:
     events = PresenceEvent.objects.filter(kind=PresenceEvent.Kind.CHECK_IN).count()
     views = DetailView.objects.filter(context=DetailView.Context.RECEPTION).count()
     # One message per arrival and language of the following accounts linked to the person.
+    following = LineFriend.objects.filter(is_following=True, blocked_at__isnull=True)
+    language = following.filter(user_id=OuterRef("account__line_user_id")).values("language")
     expected_messages = (
         ResidentLink.objects.filter(
             resident__stays__isnull=False,
-            account__line_user_id__isnull=False,
-            account__is_following=True,
-            account__blocked_at__isnull=True,
+            account__line_user_id__in=following.values("user_id"),
         )
-        .values("resident_id", "account__language")
+        .annotate(language=Subquery(language))
+        .values("resident_id", "language")
         .distinct()
         .count()
     )

@@ -201,7 +201,8 @@ def pick(rng: random.Random, weights: dict[str, int], count: int) -> list[str]:
 
 
 def seeded(reports: int, areas: int) -> bool:
-    from residents.models import Area, OffShelterReport
+    from evacuation.models import OffShelterReport
+    from residents.models import Area
 
     return (
         OffShelterReport.objects.count() == reports
@@ -217,8 +218,8 @@ def seed(reports: int, areas: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from residents.models import Account, Area, OffShelterReport
-    from residents.models.evacuation import urgency_of
+    from evacuation.models import OffShelterReport, urgency_of
+    from residents.models import Account, Area
 
     started = time.perf_counter()
     rng = random.Random(100_000)  # noqa: S311 - synthetic data
@@ -249,11 +250,10 @@ def seed(reports: int, areas: int) -> None:
     account_table, report_table = Account._meta.db_table, OffShelterReport._meta.db_table
     with connection.cursor() as cursor:
         with cursor.copy(
-            f"COPY {account_table} (line_user_id, display_name, language, is_following, "
-            "created_at) FROM STDIN"
+            f"COPY {account_table} (line_user_id, display_name, created_at) FROM STDIN"
         ) as copy:
             for _ in range(reports):
-                copy.write_row((f"U{rng.getrandbits(128):032x}", "ベンチ", "ja", True, now))
+                copy.write_row((f"U{rng.getrandbits(128):032x}", "ベンチ", now))
         cursor.execute(f"SELECT id FROM {account_table} ORDER BY id")  # noqa: S608
         account_ids = [row[0] for row in cursor.fetchall()]
         columns = (
@@ -311,7 +311,7 @@ def vacuum_analyze(tables: list[str]) -> None:
 def describe_seed() -> None:
     from django.db.models import Count
 
-    from residents.models import OffShelterReport
+    from evacuation.models import OffShelterReport
 
     reports = OffShelterReport.objects.filter(status=OffShelterReport.Status.ACTIVE)
     per_area = sorted(reports.values("area_id").annotate(n=Count("pk")).values_list("n", flat=True))
@@ -342,8 +342,8 @@ def viewers(volunteer_areas: int) -> list[Viewer]:
     from django.contrib.sessions.models import Session
     from django.test import Client
 
+    from lib.roles import Role
     from residents.models import Area
-    from residents.roles import Role
     from residents.services import responder_upsert, staff_upsert
 
     truncate([Session._meta.db_table])
@@ -556,8 +556,8 @@ class Floor:
         import psycopg
         from django.conf import settings
 
-        from residents.models import OffShelterReport
-        from residents.selectors import POINT_LIMIT, cluster_cell_degrees
+        from evacuation.models import OffShelterReport
+        from lib.map_layers import POINT_LIMIT, cluster_cell_degrees
 
         # prepare_threshold=None: planned per query, as Django's client-side cursors are.
         self.conn = psycopg.connect(url, autocommit=True, prepare_threshold=None)
@@ -737,7 +737,8 @@ def explain(viewer_users: dict[str, object], cases: list[Viewport]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from residents.selectors import map_layer, reports_visible_to
+    from evacuation.selectors import reports_visible_to
+    from lib.map_layers import map_layer
 
     view_module = layer_view_module()
 

@@ -100,7 +100,7 @@ def rss_bytes() -> int:
 
 
 def write_extract(path: Path, rows: int) -> None:
-    from hakobou.lib import synthetic_registry
+    from lib import synthetic_registry
 
     started = time.perf_counter()
     synthetic_registry.write_csv(
@@ -189,7 +189,7 @@ def load_registry(rows: int, sample: int) -> list[tuple[str, str, datetime.date]
     from django.db import connection
     from django.utils import timezone
 
-    from hakobou.lib import synthetic_registry
+    from lib import synthetic_registry
     from residents.blind_index import match_index
     from residents.importer import ROW_FIELDS
     from residents.models import Area, RegistryPerson

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from residents.models import CareConsideration, Need, PickupRequest
+from evacuation.models import Need, PickupRequest
+from residents.models import CareConsideration
 
 Status = PickupRequest.Status
 ALL = [("", _("すべて"))]

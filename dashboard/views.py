@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboard.api.base import display_name
 from dashboard.forms import FilterForm
-from dashboard.permissions import can_see_evacuees, responder_required
-from hakobou.lib.maps import map_config
-from residents.models import CareConsideration, Need, PickupRequest
-from residents.roles import is_city_staff
+from dashboard.permissions import can_see_evacuees
+from evacuation.models import Need, PickupRequest
+from lib.maps import map_config
+from lib.roles import is_city_staff, responder_required
+from residents.models import CareConsideration
 from residents.selectors import areas_visible_to
 from shelters.models import Shelter
 from shelters.selectors import can_see_roster, occupancy, reception_shelters_of, shelter_board

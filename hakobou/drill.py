@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hakobou.lib.synthetic_registry import Town
-from residents.roles import Role
+from lib.roles import Role
+from lib.synthetic_registry import Town
 
 DRILL_DATE = "2025-09-28"
 REGISTRY_SIZE = 2_000

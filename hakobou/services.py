@@ -10,9 +10,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from evacuation.models import Mobility, PickupRequest
+from evacuation.services import pickup_request, report_start, report_submit, report_update
 from hakobou import drill
-from hakobou.lib import synthetic_registry
-from residents.models import Area
+from lib import synthetic_registry
+from messaging.friends import line_friend_followed
+from messaging.models import SimulatedUser
+from residents.models import Account, Area
+from residents.registration import resident_create_manual
 from residents.services import area_upsert, responder_upsert, staff_upsert
 from shelters.models import Shelter
 from shelters.services import shelter_set_status, shelter_upsert
@@ -108,18 +113,15 @@ def _drill_evacuees(areas: dict[str, Area], pickup_shelter: Shelter) -> int:
     (their inbox shows what the city tells them), a report and sometimes a pickup.
     Someone whose report the drill already ended is left alone: seeding again must
     not bring back people who reached a shelter."""
-    from messaging.models import SimulatedUser
-    from residents.evacuation import pickup_request, report_start, report_submit, report_update
-    from residents.models import Account, Mobility, PickupRequest
-    from residents.registration import resident_create_manual
-
     for spec in drill.EVACUEES:
         user_id = "U" + hashlib.sha256(f"hakobou-drill-{spec.key}".encode()).hexdigest()[:32]
         SimulatedUser.objects.get_or_create(
             user_id=user_id, defaults={"display_name": spec.name, "language": "ja"}
         )
+        # As LINE's follow webhook would have told us: the drill's people are friends.
+        line_friend_followed(user_id=user_id, display_name=spec.name, language="ja")
         account, created = Account.objects.get_or_create(
-            line_user_id=user_id, defaults={"display_name": spec.name, "is_following": True}
+            line_user_id=user_id, defaults={"display_name": spec.name}
         )
         if not created:
             continue

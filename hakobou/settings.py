@@ -12,8 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hakobou.lib.crypto import KeyConfigError, development_keys, parse_keys
-from hakobou.lib.env import Env
+from lib.crypto import KeyConfigError, development_keys, parse_keys
+from lib.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hakobou",
     "residents",
     "shelters",
+    "evacuation",
     "supplies",
     "messaging",
     "dashboard",
@@ -131,7 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Residents' personal data (encrypted at rest) ----------------------------------
 
-# Comma-separated base64 keys, newest first (see hakobou/lib/crypto.py). Development
+# Comma-separated base64 keys, newest first (see lib/crypto.py). Development
 # generates its own once and keeps them in DATA_DIR so `make run` needs nothing.
 RESIDENT_DATA_KEY = env.optional_str("RESIDENT_DATA_KEY")
 RESIDENT_INDEX_KEY = env.optional_str("RESIDENT_INDEX_KEY")
@@ -174,7 +175,7 @@ CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
-    "pickup-claim-expiry": {"task": "residents.tasks.pickup_expire_claims_task", "schedule": 60.0},
+    "pickup-claim-expiry": {"task": "evacuation.tasks.pickup_expire_claims_task", "schedule": 60.0},
     "arrival-follow-ups": {"task": "shelters.tasks.arrival_follow_ups_task", "schedule": 30.0},
 }
 # An arrival's follow-up (its out-of-shelter report ends, its LINE notice is written)
@@ -192,13 +193,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "hakobou.lib.cache.RedisCache",
+            "BACKEND": "lib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="hakobou"),
         }
     }
     # Sessions stay in the database; each request reads its session from Redis.
-    SESSION_ENGINE = "hakobou.lib.sessions"
+    SESSION_ENGINE = "lib.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -260,7 +261,7 @@ if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
     # Only behind a proxy that sets this header itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Reverse proxies in front of the app that each append to X-Forwarded-For (a load
-# balancer, nginx): the client's address is read from there (hakobou.lib.client_ip).
+# balancer, nginx): the client's address is read from there (lib.client_ip).
 # 0: none, REMOTE_ADDR is the client's. Too high lets a client choose its address.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0, minimum=0, maximum=5)
 SESSION_COOKIE_HTTPONLY = True

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("dashboard.api_urls")),
     path("", include("residents.urls")),
+    path("", include("evacuation.urls")),
     path("", include("shelters.urls")),
 ]
 

@@ -9,15 +9,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin import ReadOnlyAdminMixin
 from messaging.forms import SimulatorConfigForm
 from messaging.models import (
+    LineFriend,
     OutboxChunk,
     OutboxMessage,
     SimulatedUser,
     SimulatorConfig,
     WebhookEvent,
 )
-from residents.admin import ReadOnlyAdminMixin
 
 
 class OutboxChunkInline(admin.TabularInline):
@@ -138,3 +139,13 @@ class SimulatedUserAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(LineFriend)
+class LineFriendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Follows and blocks come from LINE's webhook only."""
+
+    list_display = ("__str__", "user_id", "language", "is_following", "blocked_at", "created_at")
+    list_filter = ("is_following", "language")
+    search_fields = ("=user_id",)
+    show_full_result_count = False

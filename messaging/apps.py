@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("メッセージ配信")
-
-    def ready(self) -> None:
-        from messaging import events  # noqa: F401 - registers the "status" postback

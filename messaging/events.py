@@ -18,22 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from messaging import line, postbacks
+from messaging.friends import friend_language, line_friend_blocked, line_friend_followed
 from messaging.line import liff_url
 from messaging.models import WebhookEvent
 from messaging.services import outbox_enqueue
-from residents.line_accounts import (
-    line_account_blocked,
-    line_account_followed,
-    line_account_get_or_create,
-)
-from residents.models import Account, ResidentLink
-from residents.registration import masked_name
-from residents.selectors import linked_residents
 
 logger = logging.getLogger(__name__)
-
-START_PATH = "/my/start/"
-HOME_PATH = "/my/"
 
 Handler = Callable[[WebhookEvent], list[dict] | None]
 
@@ -59,10 +49,6 @@ def _happened_at(payload: dict) -> datetime.datetime:
     return timezone.now()
 
 
-def _language(account: Account) -> str:
-    return account.language or settings.LANGUAGE_CODE
-
-
 # --- Events ------------------------------------------------------------------------------
 
 
@@ -78,13 +64,13 @@ def on_follow(event: WebhookEvent) -> None:
         display_name = language = None
     else:
         display_name, language = profile.display_name, profile.language
-    account = line_account_followed(
+    friend = line_friend_followed(
         user_id=user_id,
         display_name=display_name,
         language=language,
         at=_happened_at(event.payload),
     )
-    with translation.override(_language(account)):
+    with translation.override(friend.language or settings.LANGUAGE_CODE):
         welcome = _("%(city)sの災害時支援サービスです。こちらから登録できます。") % {
             "city": settings.CITY_NAME
         }
@@ -100,7 +86,7 @@ def on_follow(event: WebhookEvent) -> None:
 def on_unfollow(event: WebhookEvent) -> None:
     user_id = _user_id(event.payload)
     if user_id is not None:
-        line_account_blocked(user_id=user_id, at=_happened_at(event.payload))
+        line_friend_blocked(user_id=user_id, at=_happened_at(event.payload))
     return None
 
 
@@ -108,25 +94,24 @@ def on_postback(event: WebhookEvent) -> list[dict] | None:
     user_id = _user_id(event.payload)
     if user_id is None:
         return None
-    account = line_account_get_or_create(user_id=user_id)
+    language = friend_language(user_id)
     data = (event.payload.get("postback") or {}).get("data", "")
     action, _params = postbacks.parse(data)
     # postbacks.dispatch answers None both for "no handler" and for "no reply".
     if not postbacks.is_registered(action):
         logger.info("webhook: postback for unknown action %r", action[:50])
-        with translation.override(_language(account)):
+        with translation.override(language):
             return [
                 text(_("このボタンは現在ご利用いただけません。下のメニューからお選びください。"))
             ]
-    return postbacks.dispatch(account=account, data=data)
+    return postbacks.dispatch(user_id=user_id, language=language, data=data)
 
 
 def on_message(event: WebhookEvent) -> list[dict] | None:
     user_id = _user_id(event.payload)
     if user_id is None:
         return None
-    account = line_account_get_or_create(user_id=user_id)
-    with translation.override(_language(account)):
+    with translation.override(friend_language(user_id)):
         return [
             text(
                 _(
@@ -144,50 +129,3 @@ HANDLERS: dict[str, Handler] = {
     "postback": on_postback,
     "message": on_message,
 }
-
-
-# --- Postbacks ---------------------------------------------------------------------------
-
-
-@postbacks.register("status")
-def status(context: postbacks.PostbackContext) -> list[dict]:
-    """「わたしの状況」 in the rich menu: is this account registered, and for how many?"""
-    links = list(linked_residents(context.account))
-    own = next((link for link in links if link.relation == ResidentLink.Relation.SELF), None)
-    family = sum(link.relation == ResidentLink.Relation.FAMILY for link in links)
-    with translation.override(_language(context.account)):
-        if own is None:
-            message = _("まだ登録されていません。こちらから登録できます。")
-            return [text(f"{message}\n{liff_url()}")]
-        # Masked, as on the registration confirmation: the chat is not the place
-        # for a full name from the registry.
-        message = _("%(name)s さんは登録済みです（ご家族 %(family)s 人）。") % {
-            "name": masked_name(own.resident.display_name),
-            "family": family,
-        }
-        return [text(f"{message}\n{liff_url(HOME_PATH)}"), text(_where(context.account, links))]
-
-
-def _where(account, links) -> str:
-    """Where the household is now: at a shelter, reported outside one, or not yet known
-    (then how to tell the city — nobody should be left out because they stayed home)."""
-    from residents.evacuation import report_open
-    from shelters.models import Stay
-
-    stay = (
-        Stay.objects.filter(
-            resident__in=[link.resident for link in links], checked_out_at__isnull=True
-        )
-        .select_related("shelter")
-        .first()
-    )
-    if stay is not None:
-        return _("「%(shelter)s」に入所しています。") % {"shelter": stay.shelter.name}
-    report = report_open(account=account)
-    if report is not None and report.status == report.Status.ACTIVE:
-        return _("避難所以外での避難をお知らせいただいています。変わったら更新してください。") + (
-            f"\n{liff_url('/my/report/')}"
-        )
-    return _("避難所以外（自宅・車中など）に避難しているときは、こちらからお知らせください。") + (
-        f"\n{liff_url('/my/report/')}"
-    )

@@ -2,6 +2,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class LineFriend(models.Model):
+    """A LINE user of the city's official account (友だち), as LINE's webhook reports it:
+    following or blocked, with their profile's name and language. Messages go only to
+    friends who follow; a block (LINE's ``unfollow``) stops every message to them."""
+
+    user_id = models.CharField(_("LINE ユーザーID"), max_length=64, unique=True)
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    language = models.CharField(_("言語"), max_length=10, blank=True)
+    is_following = models.BooleanField(_("友だち追加済み"), default=False)
+    blocked_at = models.DateTimeField(_("ブロック日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LINE の友だち")
+        verbose_name_plural = _("LINE の友だち")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user_id
+
+
 class SimulatedUser(models.Model):
     """A LINE user of the built-in LINE simulator (drill mode); never a real account."""
 

@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from residents.models import Account
-
 
 @dataclass(frozen=True)
 class PostbackContext:
-    account: Account
+    """Who tapped (a LINE user id, and the language to answer in) and what."""
+
+    user_id: str
+    language: str
     action: str
     params: dict[str, str]
     data: str
@@ -50,10 +51,12 @@ def parse(data: str) -> tuple[str, dict[str, str]]:
     return params.pop("action", ""), params
 
 
-def dispatch(*, account: Account, data: str) -> list[dict] | None:
+def dispatch(*, user_id: str, language: str, data: str) -> list[dict] | None:
     """Run the handler for this postback; None when nobody handles it."""
     action, params = parse(data)
     handler = _handlers.get(action)
     if handler is None:
         return None
-    return handler(PostbackContext(account=account, action=action, params=params, data=data))
+    return handler(
+        PostbackContext(user_id=user_id, language=language, action=action, params=params, data=data)
+    )

@@ -14,7 +14,7 @@ import logging
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,8 +23,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 
-from hakobou.lib.tasks import publish
+from lib.tasks import publish
 from messaging import line
+from messaging.friends import blocked_friends, reachable_friends
 from messaging.models import OutboxChunk, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -87,20 +88,22 @@ def outbox_enqueue(
 
 
 def outbox_enqueue_text(
-    *, accounts, text: Callable[[], str], purpose: str, dedupe_key: str
+    *, user_ids: Iterable[str], text: Callable[[], str], purpose: str, dedupe_key: str
 ) -> None:
-    """Queue a text for residents' accounts, each in its own language: ``text`` is called
-    inside the language override. Accounts that do not follow the channel (or blocked
-    it) are left out; one outbox message per language, deduplicated by key."""
+    """Queue a text for these LINE users, each in their own language: ``text`` is called
+    inside the language override. Users who do not follow the account (or blocked it)
+    are left out; one outbox message per language, deduplicated by key."""
+    wanted = list(dict.fromkeys(user_ids))
+    reachable = reachable_friends(wanted)
     by_language: dict[str, list[str]] = defaultdict(list)
-    for account in accounts:
-        if account.line_user_id and account.is_following and account.blocked_at is None:
-            by_language[account.language or settings.LANGUAGE_CODE].append(account.line_user_id)
-    for language, user_ids in by_language.items():
+    for user_id in wanted:
+        if user_id in reachable:
+            by_language[reachable[user_id]].append(user_id)
+    for language, recipients in by_language.items():
         with translation.override(language):
             body = text()
         outbox_enqueue(
-            user_ids=user_ids,
+            user_ids=recipients,
             messages=[{"type": "text", "text": body}],
             purpose=purpose,
             dedupe_key=f"{dedupe_key}:{language}",
@@ -140,13 +143,7 @@ def _backoff(attempts: int, *, rate_limited: bool) -> float:
 
 
 def _without_blocked(user_ids: list[str]) -> tuple[list[str], int]:
-    from residents.models import Account
-
-    blocked = set(
-        Account.objects.filter(line_user_id__in=user_ids, blocked_at__isnull=False).values_list(
-            "line_user_id", flat=True
-        )
-    )
+    blocked = blocked_friends(user_ids)
     return [u for u in user_ids if u not in blocked], len(blocked)
 
 

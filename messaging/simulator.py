@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hakobou.lib import jwt
+from lib import jwt
 from messaging.models import (
     SimulatedMessage,
     SimulatedRequest,

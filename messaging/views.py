@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from messaging import inbox, selectors, simulator
+from lib.roles import is_city_staff
+from messaging import browser_identity, inbox, selectors, simulator
 from messaging.forms import SayForm, SimulatedUserForm, SimulatorConfigForm
 from messaging.models import SimulatedUser
-from residents.identity import current_account
-from residents.roles import is_city_staff
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +87,11 @@ def _can_see_all(request: HttpRequest) -> bool:
 
 
 def _own_line_user_id(request: HttpRequest) -> str | None:
-    account = current_account(request)
-    return account.line_user_id if account is not None else None
+    return browser_identity.line_user_of(request)
 
 
 def _to_start(request: HttpRequest) -> HttpResponse:
-    start = reverse("residents:start")
+    start = browser_identity.sign_in_url()
     return redirect(f"{start}?{urlencode({'next': request.get_full_path()})}")
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from hakobou.lib.tasks import publish
+from lib.tasks import publish
 from messaging import events, line
 from messaging.models import WebhookEvent
 

@@ -10,18 +10,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from hakobou.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin
 from residents.blind_index import resident_match_index
-from residents.importer import registry_import_enqueue
 from residents.models import (
     Account,
     Area,
     DetailView,
     ImportRun,
     MatchAttempt,
-    OffShelterReport,
-    PickupEvent,
-    PickupRequest,
     RegistryPerson,
     Resident,
     ResidentLink,
@@ -30,6 +26,7 @@ from residents.models import (
 )
 from residents.registration import takeover_decide
 from residents.services import detail_view_log
+from residents.uploads import registry_import_enqueue
 
 
 @admin.register(Area)
@@ -59,19 +56,12 @@ class DetailViewLogMixin:
     """Log every admin page that shows people's details: the list and the record
     (DESIGN: every view of personal detail by staff is logged)."""
 
+    def viewed(self, objects) -> dict:
+        """Whose details these admin rows show, as detail_view_log takes them."""
+        return {"residents": list(objects)}
+
     def _log(self, request: HttpRequest, objects) -> None:
-        people = list(objects)
-        if isinstance(self, OffShelterReportAdmin):
-            residents = [person for report in people for person in report.people.all()]
-            detail_view_log(
-                user=request.user, residents=residents, context=DetailView.Context.ADMIN
-            )
-        elif isinstance(self, RegistryPersonAdmin):
-            detail_view_log(
-                user=request.user, registry_people=people, context=DetailView.Context.ADMIN
-            )
-        else:
-            detail_view_log(user=request.user, residents=people, context=DetailView.Context.ADMIN)
+        detail_view_log(user=request.user, context=DetailView.Context.ADMIN, **self.viewed(objects))
 
     log_list = True  # False when the list shows no personal detail
 
@@ -94,6 +84,9 @@ class DetailViewLogMixin:
 @admin.register(RegistryPerson)
 class RegistryPersonAdmin(DetailViewLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The imported registry, read-only: it changes only by importing a new extract."""
+
+    def viewed(self, objects) -> dict:
+        return {"registry_people": list(objects)}
 
     list_display = (
         "resident_number",
@@ -294,8 +287,7 @@ class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "is_following", "blocked_at", "consented_at", "created_at")
-    list_filter = ("is_following",)
+    list_display = ("__str__", "kind", "consented_at", "created_at")
     search_fields = ("=line_user_id", "display_name")
     readonly_fields = ("line_user_id", "recovery_code_hash", "consented_at", "created_at")
     exclude = ("residents",)
@@ -362,48 +354,3 @@ class DetailViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-
-class PickupEventInline(admin.TabularInline):
-    model = PickupEvent
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "kind", "by_user", "to_user", "by_account", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(PickupRequest)
-class PickupRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Pickups change only through the dashboard's actions (the state machine)."""
-
-    list_display = (
-        "pk",
-        "status",
-        "urgency",
-        "mobility",
-        "people_count",
-        "area",
-        "claimed_by",
-        "destination",
-        "updated_at",
-    )
-    list_filter = ("status", "urgency", "mobility", "area", "destination")
-    list_select_related = ("area", "claimed_by", "destination")
-    inlines = [PickupEventInline]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-
-
-@admin.register(OffShelterReport)
-class OffShelterReportAdmin(DetailViewLogMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Reports come from residents (and helpers on their behalf); read-only here."""
-
-    list_display = ("pk", "status", "place", "area", "urgency", "others_count", "updated_at")
-    list_filter = ("status", "place", "area", "urgency")
-    list_select_related = ("area",)
-    date_hierarchy = "updated_at"
-    show_full_result_count = False
-    log_list = False  # the list shows no names; opening a report is logged

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ResidentsConfig(AppConfig):
     name = "residents"
     verbose_name = _("住民・地区")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from messaging import browser_identity
+        from residents.identity import current_account
+
+        def line_user_of(request) -> str | None:
+            account = current_account(request)
+            return account.line_user_id if account is not None else None
+
+        # The simulator's inbox asks who this browser is; residents signs people in.
+        browser_identity.provide(
+            browser_identity.BrowserIdentity(
+                line_user_of=line_user_of, sign_in_url=lambda: reverse("residents:start")
+            )
+        )

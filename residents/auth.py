@@ -1,11 +1,11 @@
 """Signing in: Django's model backend, with the signed-in user read by a prepared query
-(every signed-in request reads it; see hakobou.lib.prepared)."""
+(every signed-in request reads it; see lib.prepared)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import backends, get_user_model
 
-from hakobou.lib.prepared import PreparedGet
+from lib.prepared import PreparedGet
 
 _user_by_pk = PreparedGet(lambda pk: get_user_model()._default_manager.filter(pk=pk))
 

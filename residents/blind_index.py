@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from hakobou.lib.crypto import resident_index
-from hakobou.lib.kana import normalize_kana
+from lib.crypto import resident_index
+from lib.kana import normalize_kana
 
 if TYPE_CHECKING:
     from residents.models import Resident

@@ -1,4 +1,4 @@
-"""Model fields whose values are encrypted at rest (see hakobou/lib/crypto.py)."""
+"""Model fields whose values are encrypted at rest (see lib/crypto.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 
 from django.db import models
 
-from hakobou.lib.crypto import resident_cipher
+from lib.crypto import resident_cipher
 
 
 class EncryptedTextField(models.TextField):

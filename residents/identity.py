@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from hakobou.lib.crypto import resident_cipher
+from lib.crypto import resident_cipher
 from residents.models import Account
 
 ACCOUNT_KEY = "resident_account_id"

@@ -20,22 +20,19 @@ import io
 import logging
 import os
 import re
-import shutil
 import unicodedata
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hakobou.lib.kana import is_katakana_name
-from hakobou.lib.wareki import InvalidDate, parse_birth_date
+from lib.kana import is_katakana_name
+from lib.wareki import InvalidDate, parse_birth_date
 from residents.blind_index import match_index
 from residents.fields import EncryptedTextField
 from residents.models import Area, ImportRun, RegistryPerson
@@ -181,51 +178,6 @@ def _registry_import_run(
         "encoding": job.encoding_label,
     }
     return _run_finish(run, status=ImportRun.Status.DONE, message=message + note)
-
-
-def registry_import_enqueue(
-    *,
-    upload: BinaryIO,
-    file_name: str,
-    encoding: str = "auto",
-    full_extract: bool = True,
-    created_by: AbstractBaseUser | None = None,
-) -> ImportRun:
-    """Keep an uploaded extract on disk and queue its import (admin upload).
-
-    The file is copied in chunks, never held in memory; the task starts only once the
-    run is committed, and deletes the file when it is done.
-    """
-    if encoding not in ENCODINGS:
-        raise ValueError(f"encoding must be one of {ENCODINGS}")
-    directory = Path(settings.DATA_DIR) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = directory / f"{uuid.uuid4()}.csv"
-    try:
-        with open(stored, "wb") as out:
-            stored.chmod(0o600)
-            chunks = getattr(upload, "chunks", None)
-            if chunks is not None:  # a Django UploadedFile
-                for chunk in chunks():
-                    out.write(chunk)
-            else:
-                shutil.copyfileobj(upload, out)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
-
-    from residents.tasks import registry_import_task  # tasks.py imports this module
-
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            file_name=Path(file_name).name[:255],
-            stored_path=str(stored),
-            encoding=encoding,
-            full_extract=full_extract,
-            created_by=created_by,
-        )
-        transaction.on_commit(lambda: registry_import_task.delay(run.pk))
-    return run
 
 
 def registry_import_stored(*, run: ImportRun) -> ImportRun:

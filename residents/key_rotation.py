@@ -1,4 +1,4 @@
-"""Re-encryption of residents' personal data after a key change (see hakobou/lib/crypto.py).
+"""Re-encryption of residents' personal data after a key change (see lib/crypto.py).
 
 An operator puts a new key first in RESIDENT_DATA_KEY / RESIDENT_INDEX_KEY ("new,old"),
 restarts, and runs ``manage.py rotate_resident_keys``. Every row still under an old key
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
-from hakobou.lib.crypto import resident_cipher
+from lib.crypto import resident_cipher
 from residents.blind_index import match_index, resident_match_index
 from residents.fields import EncryptedTextField
 from residents.models import RegistryPerson, Resident

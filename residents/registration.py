@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lib.roles import is_city_staff
 from messaging import line
 from residents.blind_index import resident_match_index
 from residents.models import (
@@ -32,7 +33,6 @@ from residents.models import (
     ResidentLink,
     TakeoverRequest,
 )
-from residents.roles import is_city_staff
 from residents.selectors import areas_visible_to, registry_candidates
 
 Relation = ResidentLink.Relation

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from hakobou.lib.prepared import PreparedInsert
+from lib.prepared import PreparedInsert
+from lib.roles import Role
 from residents.models import Area, DetailView, RegistryPerson, Resident, ResponderProfile
-from residents.roles import Role
 
 User = get_user_model()
 

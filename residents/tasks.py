@@ -13,11 +13,3 @@ def registry_import_task(run_id: int) -> None:
     """Import an extract uploaded in admin (queued on commit by registry_import_enqueue)."""
     run = ImportRun.objects.get(pk=run_id)
     registry_import_stored(run=run)
-
-
-@shared_task
-def pickup_expire_claims_task() -> int:
-    """Beat, every minute: claims nobody acted on in time go back to the pool."""
-    from residents.evacuation import pickup_expire_claims
-
-    return pickup_expire_claims()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import report_views, views
+from residents import views
 
 app_name = "residents"
 
@@ -37,20 +37,5 @@ urlpatterns = [
     path("my/residents/<int:pk>/", views.resident_detail, name="resident"),
     path("my/residents/<int:pk>/unlink/", views.resident_unlink, name="resident-unlink"),
     path("my/withdraw/", views.withdraw, name="withdraw"),
-    # Sheltering outside a shelter (避難所外避難): one question per screen, then the status.
-    path("my/report/", report_views.report_home, name="report"),
-    path("my/report/place/", report_views.report_place, name="report-place"),
-    path("my/report/location/", report_views.report_location, name="report-location"),
-    path("my/report/people/", report_views.report_people, name="report-people"),
-    path("my/report/needs/", report_views.report_needs, name="report-needs"),
-    path("my/report/care/", report_views.report_care, name="report-care"),
-    path("my/report/note/", report_views.report_note, name="report-note"),
-    path("my/report/confirm/", report_views.report_confirm, name="report-confirm"),
-    path("my/report/<int:pk>/", report_views.report_detail, name="report-detail"),
-    path("my/report/<int:pk>/end/", report_views.report_end, name="report-end"),
-    path("my/report/pickup/", report_views.pickup_new, name="report-pickup"),
-    path(
-        "my/report/pickup/<int:pk>/cancel/", report_views.pickup_cancel, name="report-pickup-cancel"
-    ),
     *registration_patterns(views.RESIDENT, prefix="my/"),
 ]

@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dashboard.permissions import responder_required
-from hakobou.lib.client_ip import client_ip
+from lib.client_ip import client_ip
+from lib.roles import responder_required
 from messaging import line
 from messaging.models import SimulatedUser
-from residents import registration
-from residents.evacuation import report_open
+from residents import hub, registration
 from residents.forms import (
     BirthDateForm,
     ConsentForm,
@@ -192,7 +191,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "self_link": next((link for link in links if link.relation == Relation.SELF), None),
             "family_links": [link for link in links if link.relation == Relation.FAMILY],
             "pending": pending_requests(account),
-            "report": report_open(account=account),
+            "sections": hub.sections_for(request, account),
         },
     )
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
-from hakobou.admin import ReadOnlyAdminMixin
-from hakobou.lib.maps import MAP_CONFIG_ID, map_config
+from lib.admin import ReadOnlyAdminMixin
+from lib.maps import MAP_CONFIG_ID, map_config
 from shelters.models import PresenceEvent, Shelter, ShelterStatusChange
 from shelters.services import shelter_set_status
 

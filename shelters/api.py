@@ -20,9 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hakobou.lib.wareki import InvalidDate, parse_birth_date
+from lib.roles import can_use_dashboard
+from lib.wareki import InvalidDate, parse_birth_date
 from residents.models import DetailView
-from residents.roles import can_use_dashboard
 from residents.services import detail_view_log
 from shelters import selectors, services
 from shelters.models import Shelter

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from hakobou.lib.kana import normalize_kana
-from hakobou.lib.prepared import PreparedGet
+from lib.kana import normalize_kana
+from lib.prepared import PreparedGet
 from residents.models import CareConsideration, RegistryPerson, Resident
 from shelters.models import Method, PresenceEvent, Shelter, Stay
 
@@ -76,6 +76,16 @@ def open_stay_of(resident: Resident) -> Stay | None:
     )
 
 
+def open_stay_of_any(residents: list[Resident]) -> Stay | None:
+    """Where one of these people (a household) is staying now, if anywhere."""
+    return (
+        Stay.objects.select_related("shelter")
+        .filter(resident__in=residents, checked_out_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
 def shelter_roster(shelter: Shelter) -> QuerySet:
     """Who is at the shelter now, earliest arrival first."""
     return (
@@ -88,7 +98,7 @@ def shelter_roster(shelter: Shelter) -> QuerySet:
 def reception_shelters_of(user) -> QuerySet[Shelter]:
     """Where this user may do reception (the same rule as can_see_roster): city staff
     anywhere, a reception user at their own shelters."""
-    from residents.roles import is_city_staff
+    from lib.roles import is_city_staff
 
     if is_city_staff(user):
         return Shelter.objects.order_by("code")
@@ -114,7 +124,7 @@ _own_shelter = PreparedGet(
 def reception_shelter(user, pk: int) -> Shelter | None:
     """The shelter if this user may do reception there (as reception_shelters_of), None
     otherwise or when there is no such shelter."""
-    from residents.roles import is_city_staff
+    from lib.roles import is_city_staff
 
     if is_city_staff(user):
         return _any_shelter(pk=pk)
@@ -125,7 +135,7 @@ def reception_shelter(user, pk: int) -> Shelter | None:
 
 def can_see_roster(user, shelter: Shelter) -> bool:
     """City staff and the shelter's own reception; nobody else."""
-    from residents.roles import is_city_staff
+    from lib.roles import is_city_staff
 
     if is_city_staff(user):
         return True
@@ -151,7 +161,7 @@ def shelter_search(
     limit: int = 20,
 ) -> list[ShelterHit]:
     """Open shelters, nearest first when a point is given, with their congestion."""
-    from hakobou.lib.geo import distance_m
+    from lib.geo import distance_m
 
     shelters = Shelter.objects.exclude(status=Shelter.Status.CLOSED)
     if hazard in Shelter.HAZARDS:
@@ -218,7 +228,7 @@ RECEPTION_FIELDS = (
     "registry_person__needs_support",
 )
 
-# A scan reads the person by id: prepared (hakobou.lib.prepared).
+# A scan reads the person by id: prepared (lib.prepared).
 _reception_resident = PreparedGet(lambda pk: _residents_for_reception().filter(pk=pk))
 
 

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from hakobou.lib.tasks import publish
+from lib.tasks import publish, runs_inline
 from messaging.services import outbox_enqueue_text
-from residents.models import Account, OffShelterReport, Resident, ResidentLink
+from residents.models import Account, Resident, ResidentLink
 from residents.registration import resident_for_registry
+from shelters import arrivals
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
 from shelters.selectors import ReceptionPerson, open_stay_of
 
@@ -244,22 +245,19 @@ def arrival_follow_ups_wake() -> None:
 
 
 def _cover_until(eta: object) -> None:
-    from hakobou.celery import app
-
     # Tasks run inline (tests, `make run` without Redis) start at once, not at their ETA.
-    if isinstance(eta, float) and not app.conf.task_always_eager:
+    if isinstance(eta, float) and not runs_inline():
         _cover.until = eta - _COVER_MARGIN_SECONDS
 
 
 def arrival_follow_ups(*, batch: int = 500) -> int:
-    """Follow up every arrival that is due: the person leaves the out-of-shelter reports
-    made before they arrived, and their LINE accounts hear where they arrived (a
-    pickup's arrival sends its own message). Returns how many arrivals were handled.
+    """Follow up every arrival that is due: what apps above registered runs (shelters.
+    arrivals: the person leaves the out-of-shelter reports made before they arrived),
+    and their LINE accounts hear where they arrived (a pickup's arrival sends its own
+    message). Returns how many arrivals were handled.
     Each is handled once: what it writes and the cleared flag commit together, two
     workers skip each other's rows, and the outbox's dedupe key holds even so. One
     arrival that fails (logged) stays due for the next sweep and holds up no other."""
-    from residents.evacuation import report_person_arrived
-
     try:
         # Before reading: an arrival committed after this wakes a task of its own.
         cache.delete(_WAKE_KEY)
@@ -275,28 +273,21 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")[:batch]
             )
-            residents = {event.resident_id for event in events}
-            in_reports = set(
-                OffShelterReport.people.through.objects.filter(
-                    resident_id__in=residents,
-                    offshelterreport__status=OffShelterReport.Status.ACTIVE,
-                ).values_list("resident_id", flat=True)
-            )
-            accounts: dict[int, list[Account]] = defaultdict(list)
-            for link in ResidentLink.objects.filter(resident_id__in=residents).select_related(
-                "account"
-            ):
-                accounts[link.resident_id].append(link.account)
+            handlers = arrivals.prepare(events)
+            line_users: dict[int, list[str]] = defaultdict(list)
+            for resident_id, user_id in ResidentLink.objects.filter(
+                resident_id__in={event.resident_id for event in events},
+                account__line_user_id__isnull=False,
+            ).values_list("resident_id", "account__line_user_id"):
+                line_users[resident_id].append(user_id)
             done = []
             for event in events:
                 try:
                     with transaction.atomic():
-                        if event.resident_id in in_reports:
-                            report_person_arrived(
-                                resident=event.resident, arrived_at=event.created_at
-                            )
+                        for handle in handlers:
+                            handle(event)
                         if event.method != Method.PICKUP_ARRIVAL:
-                            _notify_arrival(event, accounts[event.resident_id])
+                            _notify_arrival(event, line_users[event.resident_id])
                 except Exception:
                     logger.exception("arrival follow-up of presence event %s failed", event.pk)
                     failed.add(event.pk)
@@ -308,12 +299,12 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
             return handled
 
 
-def _notify_arrival(event: PresenceEvent, accounts: list[Account]) -> None:
+def _notify_arrival(event: PresenceEvent, line_user_ids: list[str]) -> None:
     """Tell the person's LINE accounts (their own, and whoever registered them as
     family) where they arrived, in each account's language."""
     resident, shelter = event.resident, event.shelter
     outbox_enqueue_text(
-        accounts=accounts,
+        user_ids=line_user_ids,
         text=lambda: (
             _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。")
             % {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core import signing
 
-from hakobou.lib.qr import qr_svg
+from lib.qr import qr_svg
 from messaging.line import liff_url
 from residents.models import Resident
 from shelters.models import Shelter

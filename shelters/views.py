@@ -11,9 +11,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dashboard.permissions import responder_required
-from hakobou.lib.csvexport import excel_csv
-from hakobou.lib.maps import map_config
+from lib.csvexport import excel_csv
+from lib.maps import map_config
+from lib.roles import responder_required
 from residents.identity import account_required, current_account
 from residents.models import DetailView
 from residents.selectors import linked_residents

@@ -17,12 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboard.permissions import can_see_evacuees
-from residents.models import CareConsideration, Need, OffShelterReport, PickupRequest
-from residents.selectors import (
-    LayerFilters,
-    filter_layer,  # the one place filters are applied
-    reports_visible_to,
-)
+from evacuation.models import Need, OffShelterReport, PickupRequest
+from evacuation.selectors import LayerFilters, filter_layer, reports_visible_to
+from residents.models import CareConsideration
 
 # No state: a report without a pickup in progress (the filter's "依頼なし").
 NO_PICKUP = "none"

@@ -25,9 +25,11 @@ from dashboard.api.base import (
     reports_for,
 )
 from dashboard.api.pickups import PickupOut, PickupStateOut, pickup_data, pickup_state
-from residents.models import DetailView, OffShelterReport, PickupRequest
-from residents.roles import is_city_staff
-from residents.selectors import areas_visible_to, reports_visible_to
+from evacuation.models import OffShelterReport, PickupRequest
+from evacuation.selectors import reports_visible_to
+from lib.roles import is_city_staff
+from residents.models import DetailView
+from residents.selectors import areas_visible_to
 from residents.services import detail_view_log
 
 # The list answers at most this many rows, most urgent first.

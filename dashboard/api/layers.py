@@ -25,8 +25,9 @@ from dashboard.api.base import (
     reports_for,
     with_etag,
 )
-from residents.models import PickupRequest
-from residents.selectors import CLUSTER_CELL_PX, map_layer, pickups_visible_to
+from evacuation.models import PickupRequest
+from evacuation.selectors import pickups_visible_to
+from lib.map_layers import CLUSTER_CELL_PX, map_layer
 
 # A viewport wider or taller than this many pixels at its zoom is not a screen.
 MAX_VIEWPORT_PX = 4096

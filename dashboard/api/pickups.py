@@ -1,5 +1,5 @@
 """A pickup's steps from the dashboard: claim, release, hand over, picked up, arrived,
-could not, notes. Each calls its residents.evacuation service and answers with the
+could not, notes. Each calls its evacuation.services service and answers with the
 pickup as it now stands (no personal details: those belong to the report's detail)."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboard.api.base import DashboardApi, Problem, display_name, invalid, problem
-from residents import evacuation
-from residents.models import PickupEvent, PickupRequest
-from residents.roles import is_city_staff
-from residents.selectors import handover_candidates, pickups_visible_to
+from evacuation import services as evacuation
+from evacuation.models import PickupEvent, PickupRequest
+from evacuation.selectors import handover_candidates, pickups_visible_to
+from lib.roles import is_city_staff
 from shelters.services import ShelterClosed
 
 User = get_user_model()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from residents.evacuation import pickup_request, report_start, report_submit, report_update
-from residents.models import Account, Area, Mobility, OffShelterReport, PickupRequest
+from evacuation.models import Mobility, OffShelterReport, PickupRequest
+from evacuation.services import pickup_request, report_start, report_submit, report_update
+from residents.models import Account, Area
 from residents.registration import resident_create_manual
 
 BIRTH_DATE = datetime.date(1940, 2, 3)

@@ -2,9 +2,9 @@
 reception-only users, users without a role and anonymous visitors nothing."""
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import PickupRequest
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.models import PickupRequest
-from residents.roles import Role
+from lib.roles import Role
 from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 

@@ -3,7 +3,7 @@ or far too large one answers 400 with a sentence a person can act on."""
 
 from dashboard.api.layers import MAX_GRID_CELLS, cluster_zoom
 from hakobou.testing.cast import BaseTestCase
-from residents.selectors import cluster_cell_degrees
+from lib.map_layers import cluster_cell_degrees
 
 
 class BboxValidationTestCase(BaseTestCase):

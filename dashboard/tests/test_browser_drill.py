@@ -6,8 +6,8 @@ the shelter's roster lists her."""
 import pytest
 from playwright.sync_api import expect
 
+from evacuation.tests.test_browser_report import sign_in_registered
 from hakobou.testing.browser import PHONE, TABLET, log_in, stay_offline
-from residents.tests.test_browser_report import sign_in_registered
 from shelters.tests.factories import ShelterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import PickupRequest
+from evacuation.services import pickup_claim, pickup_picked_up
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.evacuation import pickup_claim, pickup_picked_up
-from residents.models import PickupRequest
-from residents.roles import Role
+from lib.roles import Role
 from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 

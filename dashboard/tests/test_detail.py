@@ -4,8 +4,8 @@ and its history), never a birth date or a registry address, and every view logge
 import datetime
 
 from dashboard.tests.seed import BIRTH_DATE, make_pickup, make_report
+from evacuation.services import pickup_add_note, pickup_claim, report_end
 from hakobou.testing.cast import BaseTestCase
-from residents.evacuation import pickup_add_note, pickup_claim, report_end
 from residents.models import DetailView, Resident
 from residents.tests.factories import RegistryPersonFactory
 from shelters.tests.factories import ShelterFactory

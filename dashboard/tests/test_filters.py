@@ -6,9 +6,9 @@ import datetime
 from django.utils import timezone
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import OffShelterReport
+from evacuation.services import pickup_claim
 from hakobou.testing.cast import BaseTestCase
-from residents.evacuation import pickup_claim
-from residents.models import OffShelterReport
 from shelters.tests.factories import ShelterFactory
 
 BBOX = "bbox=140.69,41.74,140.75,41.78&zoom=15"

@@ -1,10 +1,10 @@
 """Handing a claimed pickup over: only to another volunteer who covers the area."""
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import PickupEvent
+from evacuation.services import pickup_claim
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.evacuation import pickup_claim
-from residents.models import PickupEvent
-from residents.roles import Role
+from lib.roles import Role
 from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 

@@ -4,7 +4,7 @@ import re
 from django.contrib.auth import get_user_model
 
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.roles import Role
+from lib.roles import Role
 from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 

@@ -9,9 +9,9 @@ from django.utils.dateparse import parse_datetime
 
 from dashboard.api import evacuees
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import OffShelterReport, PickupRequest
+from evacuation.services import pickup_claim, report_end, report_update
 from hakobou.testing.cast import BaseTestCase
-from residents.evacuation import pickup_claim, report_end, report_update
-from residents.models import OffShelterReport, PickupRequest
 from shelters.tests.factories import ShelterFactory
 
 

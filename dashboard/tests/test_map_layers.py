@@ -4,9 +4,9 @@ viewport holds too many, and a 304 when nothing changed."""
 from unittest import mock
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.services import pickup_cancel, pickup_claim, report_end
 from hakobou.testing.cast import BaseTestCase
-from residents import selectors
-from residents.evacuation import pickup_cancel, pickup_claim, report_end
+from lib import map_layers as selectors
 from shelters.tests.factories import ShelterFactory
 
 BBOX = "140.69,41.74,140.75,41.78"

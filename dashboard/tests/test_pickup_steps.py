@@ -5,9 +5,10 @@ apply answer 409 with the current state and change nothing."""
 from django.test import TestCase
 
 from dashboard.tests.seed import make_pickup, make_report
+from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
 from hakobou.testing.cast import BaseTestCase
+from messaging.friends import line_friend_followed
 from messaging.models import OutboxMessage
-from residents.models import OffShelterReport, PickupEvent, PickupRequest
 from shelters.models import Method, Shelter
 from shelters.selectors import shelter_roster
 from shelters.services import shelter_set_status
@@ -120,8 +121,8 @@ class PickupStepsTestCase(BaseTestCase):
     def test_the_resident_hears_of_each_step_on_line(self):
         OutboxMessage.objects.all().delete()
         self.report.account.line_user_id = "U" + "d" * 32
-        self.report.account.is_following = True
         self.report.account.save()
+        line_friend_followed(user_id=self.report.account.line_user_id)
         with TestCase.captureOnCommitCallbacks(execute=True):
             self.step("claim")
             self.step("picked-up")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
+from lib.roles import Role
 from residents.models import Area
-from residents.roles import Role
 from residents.services import area_upsert, responder_upsert, staff_upsert
 
 User = get_user_model()

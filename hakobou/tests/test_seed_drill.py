@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
 from hakobou import drill
+from lib.roles import Role, has_role
 from residents.models import Area, ResponderProfile
-from residents.roles import Role, has_role
 
 
 class SeedDrillTestCase(TestCase):
@@ -50,8 +50,8 @@ class SeedDrillTestCase(TestCase):
         self.assertEqual([u.username for u in gym.reception.all()], ["aoyagi-reception"])
 
     def test_it_seeds_people_sheltering_outside_once(self):
-        from residents.evacuation import report_end
-        from residents.models import OffShelterReport, PickupRequest
+        from evacuation.models import OffShelterReport, PickupRequest
+        from evacuation.services import report_end
 
         output = self.seed()
         self.assertIn("6 people sheltering outside", output)

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from hakobou.testing.broker import broker_unreachable
 from messaging import line, simulator
-from messaging.models import OutboxChunk, OutboxMessage, SimulatedMessage
+from messaging.models import LineFriend, OutboxChunk, OutboxMessage, SimulatedMessage
 from messaging.services import outbox_chunk_send, outbox_enqueue, outbox_sweep
 from messaging.tests.conftest import received
-from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HELLO = [{"type": "text", "text": "避難所が開設されました"}]
@@ -107,7 +106,7 @@ def test_a_permanent_4xx_fails_at_once_and_keeps_the_error(line_users):
 
 def test_users_who_blocked_the_account_are_skipped_and_counted(line_users):
     user_ids = line_users(3)
-    Account.objects.create(line_user_id=user_ids[1], blocked_at=timezone.now())
+    LineFriend.objects.create(user_id=user_ids[1], blocked_at=timezone.now())
     message = outbox_enqueue(user_ids=user_ids, messages=HELLO)
     message.refresh_from_db()
     assert (message.delivered, message.skipped_blocked) == (2, 1)

@@ -5,10 +5,9 @@ import json
 import pytest
 
 from messaging import postbacks, simulator
-from messaging.models import WebhookEvent
+from messaging.models import LineFriend, WebhookEvent
 from messaging.tests.webhook_helpers import inbox as replies
 from messaging.tests.webhook_helpers import post
-from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,9 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def broken_action():
     def handler(context):
-        context.account.display_name = "書きかけ"
-        context.account.save()
-        raise RuntimeError(f"broken for {context.account.line_user_id}")
+        LineFriend.objects.filter(user_id=context.user_id).update(display_name="書きかけ")
+        LineFriend.objects.create(user_id=f"{context.user_id}-half-written")
+        raise RuntimeError(f"broken for {context.user_id}")
 
     postbacks.register("test-broken")(handler)
     yield
@@ -46,8 +45,8 @@ def test_a_failing_event_is_marked_failed_and_the_next_one_still_runs(client, br
     failed = WebhookEvent.objects.get(event_type="postback")
     assert (failed.status, failed.error) == ("failed", "RuntimeError")  # no user id kept
     assert WebhookEvent.objects.get(event_type="message").status == "done"
-    # Nothing the failed handler wrote remains, not even the account it started from.
-    assert not Account.objects.filter(line_user_id=tapper.user_id).exists()
+    # Nothing the failed handler wrote remains.
+    assert not LineFriend.objects.filter(user_id__startswith=tapper.user_id).exists()
     assert replies(tapper) == ["ただいま処理できませんでした。時間をおいてもう一度お試しください。"]
     (menu,) = replies(writer)
     assert menu.startswith("下のメニューからお選びください。")

@@ -1,4 +1,4 @@
-"""Adding the city's account as a friend creates the account and sends the welcome."""
+"""Adding the city's account as a friend records the friend and sends the welcome."""
 
 import datetime
 
@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from messaging import simulator
 from messaging.line import liff_url
-from messaging.models import SimulatedUser, WebhookEvent
+from messaging.models import LineFriend, SimulatedUser, WebhookEvent
 from messaging.tests.webhook_helpers import follow, inbox
-from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,13 +18,13 @@ def user(db):
     return simulator.simulated_user_create(display_name="函館 花子", language="en")
 
 
-def test_follow_creates_the_account_and_sends_the_welcome_with_the_start_link(
+def test_follow_records_the_friend_and_sends_the_welcome_with_the_start_link(
     client, user, settings
 ):
     assert follow(client, user).status_code == 200
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert (account.display_name, account.language) == ("函館 花子", "en")
-    assert (account.is_following, account.blocked_at) == (True, None)
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert (friend.display_name, friend.language) == ("函館 花子", "en")
+    assert (friend.is_following, friend.blocked_at) == (True, None)
     (welcome,) = inbox(user)
     # The welcome speaks the user's LINE language (English here).
     assert f"This is the {settings.CITY_NAME} disaster support service" in welcome
@@ -47,33 +46,33 @@ def test_in_live_mode_the_welcome_links_to_the_liff_app(client, user, settings):
 
 
 def test_following_again_after_a_block_lifts_the_block(client, user):
-    Account.objects.create(
-        line_user_id=user.user_id,
+    LineFriend.objects.create(
+        user_id=user.user_id,
         display_name="古い名前",
         blocked_at=timezone.now() - datetime.timedelta(days=1),
     )
     follow(client, user)
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert (account.is_following, account.blocked_at) == (True, None)
-    assert account.display_name == "函館 花子"
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert (friend.is_following, friend.blocked_at) == (True, None)
+    assert friend.display_name == "函館 花子"
     assert len(inbox(user)) == 1
 
 
-def test_the_account_keeps_its_name_when_line_has_no_profile(client, user):
-    Account.objects.create(line_user_id=user.user_id, display_name="前の名前")
+def test_the_friend_keeps_its_name_when_line_has_no_profile(client, user):
+    LineFriend.objects.create(user_id=user.user_id, display_name="前の名前")
     # LINE answers 404 to the profile of a user who is not a friend (yet).
     SimulatedUser.objects.filter(pk=user.pk).update(is_friend=False)
     assert follow(client, user).status_code == 200
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert (account.display_name, account.is_following) == ("前の名前", True)
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert (friend.display_name, friend.is_following) == ("前の名前", True)
 
 
 def test_a_follow_in_the_simulator_reaches_the_portal_over_http(live_server, settings):
     settings.LINE_WEBHOOK_URL = f"{live_server.url}/line/webhook"
     user = simulator.simulated_user_create(display_name="青柳 次郎")
     simulator.user_follow(user)
-    assert Account.objects.get(line_user_id=user.user_id).is_following
+    assert LineFriend.objects.get(user_id=user.user_id).is_following
     (welcome,) = inbox(user)
     assert welcome.endswith(f"\n{live_server.url}/my/start/")
 
@@ -89,6 +88,6 @@ def test_a_user_created_in_the_simulator_inbox_follows_and_gets_the_welcome(
     client.force_login(make_cast().staff)
     client.post("/line-sim/inbox/new/", {"display_name": "訓練 花子"})
     user = SimulatedUser.objects.get(display_name="訓練 花子")
-    assert Account.objects.get(line_user_id=user.user_id).is_following
+    assert LineFriend.objects.get(user_id=user.user_id).is_following
     (welcome,) = inbox(user)
     assert "災害時支援サービス" in welcome

@@ -5,20 +5,20 @@ import time
 
 import pytest
 
+from messaging.models import LineFriend
 from messaging.services import outbox_enqueue
 from messaging.tests.webhook_helpers import received, send
-from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_unfollow_blocks_the_account_and_later_messages_are_skipped(client, user):
+def test_unfollow_blocks_the_friend_and_later_messages_are_skipped(client, user):
     send(client, user, {"type": "follow"})
     assert received(user) == 1
     assert send(client, user, {"type": "unfollow"}).status_code == 200
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert account.is_following is False
-    assert account.blocked_at is not None
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert friend.is_following is False
+    assert friend.blocked_at is not None
     # The simulated user still counts as a friend here: only our own check can stop this.
     message = outbox_enqueue(
         user_ids=[user.user_id], messages=[{"type": "text", "text": "避難所が開設されました"}]
@@ -30,8 +30,8 @@ def test_unfollow_blocks_the_account_and_later_messages_are_skipped(client, user
 
 def test_an_unfollow_from_an_unknown_user_is_remembered_as_blocked(client, user):
     send(client, user, {"type": "unfollow"})
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert account.blocked_at is not None
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert friend.blocked_at is not None
     assert received(user) == 0
 
 
@@ -46,7 +46,7 @@ def test_a_late_follow_does_not_lift_a_newer_block(client, user):
         timestamp=now_ms - 60_000,
         deliveryContext={"isRedelivery": True},
     )
-    account = Account.objects.get(line_user_id=user.user_id)
-    assert account.blocked_at == datetime.datetime.fromtimestamp(now_ms / 1000, tz=datetime.UTC)
-    assert account.is_following is False
+    friend = LineFriend.objects.get(user_id=user.user_id)
+    assert friend.blocked_at == datetime.datetime.fromtimestamp(now_ms / 1000, tz=datetime.UTC)
+    assert friend.is_following is False
     assert received(user) == 0  # the welcome went to the outbox and was skipped

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import residents.models.evacuation
+import evacuation.models
 import residents.models.people
 
 
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
                     models.JSONField(
                         blank=True,
                         default=list,
-                        validators=[residents.models.evacuation.validate_needs],
+                        validators=[evacuation.models.validate_needs],
                         verbose_name="支援ニーズ",
                     ),
                 ),

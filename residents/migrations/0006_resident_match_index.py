@@ -17,7 +17,7 @@ def index_residents_entered_by_hand(apps, schema_editor):
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
-    from hakobou.lib.crypto import DecryptionError
+    from lib.crypto import DecryptionError
     from residents.blind_index import match_index
 
     Resident = apps.get_model("residents", "Resident")

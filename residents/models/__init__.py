@@ -1,13 +1,5 @@
-"""Residents' models: the registry, residents and their accounts (people.py), and
-people sheltering outside shelters with their pickup requests (evacuation.py)."""
+"""Residents' models: the registry, residents and their accounts (people.py)."""
 
-from residents.models.evacuation import (  # noqa: F401
-    Mobility,
-    Need,
-    OffShelterReport,
-    PickupEvent,
-    PickupRequest,
-)
 from residents.models.people import (  # noqa: F401
     Account,
     Area,

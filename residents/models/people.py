@@ -4,7 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hakobou.lib.geo import InvalidGeoJSON, validate_area_geometry
+from lib.geo import InvalidGeoJSON, validate_area_geometry
 from residents.fields import EncryptedDateField, EncryptedTextField
 
 katakana_validator = RegexValidator(
@@ -277,10 +277,9 @@ class Account(models.Model):
     line_user_id = models.CharField(
         _("LINE ユーザーID"), max_length=64, unique=True, null=True, blank=True
     )
+    # The name in the LINE ID token at sign-in; whether the user follows the city's
+    # account (and may be messaged) is messaging's LineFriend.
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
-    language = models.CharField(_("言語"), max_length=10, blank=True)
-    is_following = models.BooleanField(_("友だち追加済み"), default=False)
-    blocked_at = models.DateTimeField(_("ブロック日時"), null=True, blank=True)
     consented_at = models.DateTimeField(_("利用目的への同意日時"), null=True, blank=True)
     # SHA-256 of a high-entropy code shown once; lets a browser user get back in.
     recovery_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)

@@ -7,8 +7,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from hakobou.lib.synthetic_registry import COLUMNS
 from hakobou.testing.cast import BaseTestCase
+from lib.synthetic_registry import COLUMNS
 from residents.importer import registry_import
 from residents.models import ImportRun
 

@@ -38,21 +38,3 @@ class AdminDetailViewLogTestCase(BaseTestCase):
         self.client.get("/admin/residents/registryperson/")
         response = self.client.post("/admin/residents/detailview/add/", {})
         self.assertEqual(response.status_code, 403)
-
-
-class ReportAdminTestCase(BaseTestCase):
-    def test_opening_a_report_in_admin_logs_the_people_in_it_and_nothing_is_editable(self):
-        from residents.models import OffShelterReport
-        from residents.tests.evacuation_helpers import family_report
-
-        report = family_report(self.area_a)
-        self.client.force_login(self.staff)
-        self.assertEqual(self.client.get("/admin/residents/offshelterreport/").status_code, 200)
-        self.assertFalse(DetailView.objects.exists())  # the list has no names
-        page = self.client.get(f"/admin/residents/offshelterreport/{report.pk}/change/")
-        self.assertEqual(page.status_code, 200)
-        (log,) = DetailView.objects.all()
-        self.assertEqual(log.resident, report.people.get())
-        self.client.post(f"/admin/residents/offshelterreport/{report.pk}/change/", {"note": "x"})
-        self.assertEqual(OffShelterReport.objects.get().note, "")
-        self.assertEqual(self.client.get("/admin/residents/pickuprequest/").status_code, 200)

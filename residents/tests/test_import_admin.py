@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from hakobou.lib.synthetic_registry import COLUMNS
+from lib.synthetic_registry import COLUMNS
 from residents.models import ImportRun, RegistryPerson
 from residents.tests.registry_files import ImportTestCase, person, write_extract
 

@@ -1,4 +1,4 @@
-from hakobou.lib import synthetic_registry
+from lib import synthetic_registry
 from residents.importer import registry_import
 from residents.models import ImportRun, RegistryPerson
 from residents.selectors import registry_candidates

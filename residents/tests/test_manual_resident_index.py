@@ -87,7 +87,7 @@ class ManualResidentIndexTestCase(BaseTestCase):
         self.assertEqual(found("リョコウ ハナコ"), [self.visitor])
 
     def test_the_migration_skips_a_row_it_cannot_decrypt_instead_of_stopping_the_deploy(self):
-        from hakobou.lib.crypto import generate_key
+        from lib.crypto import generate_key
         from residents.tests.test_rotate_keys import keys
 
         migration = importlib.import_module("residents.migrations.0006_resident_match_index")

@@ -2,7 +2,7 @@ import datetime
 
 from django.db import connection
 
-from hakobou.lib.wareki import format_wareki
+from lib.wareki import format_wareki
 from residents.models import RegistryPerson
 from residents.tests.registry_files import ImportTestCase, person
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.test import override_settings
 
-from hakobou.lib.crypto import generate_key, key_id, parse_keys, reset_caches
 from hakobou.testing.cast import BaseTestCase
+from lib.crypto import generate_key, key_id, parse_keys, reset_caches
 from residents.blind_index import match_index
 from residents.models import Account, RegistryPerson, Resident
 from residents.registration import resident_create_manual

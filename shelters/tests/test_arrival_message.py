@@ -11,6 +11,7 @@ from django.db import connection
 from hakobou.testing.broker import broker_in_memory
 from hakobou.testing.concurrency import at_once
 from messaging import simulator
+from messaging.friends import line_friend_blocked, line_friend_followed
 from messaging.models import OutboxMessage
 from messaging.tests.webhook_helpers import inbox
 from residents.models import Account, ResidentLink
@@ -30,9 +31,11 @@ def family():
     daughter = simulator.simulated_user_create(display_name="娘", language="en")
     resident = make_resident("避難 花子")
     own = resident.links.get().account
-    own.line_user_id, own.is_following, own.language = me.user_id, True, "ja"
+    own.line_user_id = me.user_id
     own.save()
-    other = Account.objects.create(line_user_id=daughter.user_id, is_following=True, language="en")
+    line_friend_followed(user_id=me.user_id, language="ja")
+    other = Account.objects.create(line_user_id=daughter.user_id)
+    line_friend_followed(user_id=daughter.user_id, language="en")
     ResidentLink.objects.create(account=other, resident=resident, relation="family")
     return resident, me, daughter
 
@@ -70,7 +73,7 @@ def test_a_transfer_is_an_arrival_and_a_check_out_is_not(family):
 
 def test_an_account_that_blocked_the_city_is_not_messaged(family):
     resident, me, daughter = family
-    Account.objects.filter(line_user_id=daughter.user_id).update(is_following=False)
+    line_friend_blocked(user_id=daughter.user_id)
     check_in(resident, ShelterFactory())
     assert len(inbox(me)) == 1
     assert inbox(daughter) == []
@@ -138,8 +141,9 @@ def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publis
     for n in range(5):
         resident = make_resident(f"避難 {n}郎")
         account = resident.links.get().account
-        account.line_user_id, account.is_following = f"U{n:032x}", True
+        account.line_user_id = f"U{n:032x}"
         account.save()
+        line_friend_followed(user_id=account.line_user_id)
         people.append(resident)
         check_in(resident, shelter)
     assert publishes == ["shelters.tasks.arrival_follow_ups_task"]
@@ -216,8 +220,9 @@ def test_two_workers_at_once_write_each_notice_once(publishes):
     for n in range(40):
         resident = make_resident(f"避難 {n}")
         account = resident.links.get().account
-        account.line_user_id, account.is_following = f"U{n:032x}", True
+        account.line_user_id = f"U{n:032x}"
         account.save()
+        line_friend_followed(user_id=account.line_user_id)
         check_in(resident, shelter)
     handled = at_once(lambda _: arrival_follow_ups(batch=5), range(2), timeout=60)
     assert sum(handled) == 40

@@ -1,7 +1,7 @@
 """The shelter status board: live occupancy, congestion and care counts, polled with an ETag."""
 
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.roles import Role
+from lib.roles import Role
 from residents.services import responder_upsert
 from shelters.models import Method, Shelter, ShelterStatusChange
 from shelters.services import stay_check_in

@@ -8,12 +8,12 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from hakobou.lib.qr import qr_svg
 from hakobou.testing.browser import PHONE, TABLET, log_in
 from hakobou.testing.cast import PASSWORD
+from lib.qr import qr_svg
+from lib.roles import Role
 from messaging import simulator
 from residents.registration import account_from_id_token, resident_create_manual
-from residents.roles import Role
 from residents.services import responder_upsert
 from residents.tests.factories import RegistryPersonFactory
 from shelters import tokens

@@ -2,8 +2,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from hakobou.lib.geo import distance_m
 from hakobou.testing.browser import PHONE, stay_offline
+from lib.geo import distance_m
 from residents.tests.factories import AreaFactory
 from shelters.models import Shelter
 from shelters.tests.factories import ShelterFactory

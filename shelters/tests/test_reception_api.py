@@ -7,11 +7,12 @@ from unittest import mock
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evacuation.models import OffShelterReport
+from evacuation.tests.evacuation_helpers import family_report
 from hakobou.testing.cast import PASSWORD, BaseTestCase
-from residents.models import Area, DetailView, OffShelterReport, Resident
-from residents.roles import Role
+from lib.roles import Role
+from residents.models import Area, DetailView, Resident
 from residents.services import responder_upsert
-from residents.tests.evacuation_helpers import family_report
 from residents.tests.factories import RegistryPersonFactory
 from shelters.models import PresenceEvent, Shelter, Stay
 from shelters.tests.factories import ShelterFactory

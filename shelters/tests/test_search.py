@@ -3,7 +3,7 @@ import re
 
 from django.test import TestCase
 
-from hakobou.lib.geo import distance_m
+from lib.geo import distance_m
 from residents.tests.factories import AreaFactory
 from shelters.models import Method, Shelter
 from shelters.services import stay_check_in

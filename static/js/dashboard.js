@@ -2,7 +2,7 @@
 // requests, shelters), the same people as a list, and one person's detail with the
 // pickup's buttons.
 //
-//   {{ map_config|json_script:"map-config" }}             (hakobou.lib.maps.map_config)
+//   {{ map_config|json_script:"map-config" }}             (lib.maps.map_config)
 //   {{ dashboard_config|json_script:"dashboard-config" }}  (dashboard.views: URLs, labels, texts)
 //
 // Every 10 seconds while the page is visible it asks what changed: the layers of the

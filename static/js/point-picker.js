@@ -1,6 +1,6 @@
 // A Leaflet map that picks one point into a latitude and a longitude input.
 //
-//   {{ map_config|json_script:"map-config" }}            (hakobou.lib.maps.map_config)
+//   {{ map_config|json_script:"map-config" }}            (lib.maps.map_config)
 //   <div data-point-picker data-lat-input="id_latitude" data-lng-input="id_longitude"
 //        data-marker-label="選んだ地点"></div>
 //

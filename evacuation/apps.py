@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvacuationConfig(AppConfig):
+    """People sheltering outside shelters (避難所外避難) and their pickup requests."""
+
+    name = "evacuation"
+    verbose_name = _("避難所外避難・送迎")
+
+    def ready(self) -> None:
+        # What evacuation adds to the layers below it: they know nothing of it.
+        from evacuation import home, postbacks, services
+        from messaging import postbacks as line_postbacks
+        from residents import hub
+        from shelters import arrivals
+
+        line_postbacks.register("status")(postbacks.status)
+        arrivals.register(services.reports_left_on_arrival)
+        hub.register(home.section)
