@@ -41,6 +41,7 @@ test: $(VENV)/.dev-deps node_modules/.package-lock.json
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .

@@ -1,8 +1,6 @@
 from django.urls import path
 
 from dashboard import views
-from residents.urls import registration_patterns
-from residents.views import HELPER
 
 app_name = "dashboard"
 urlpatterns = [
@@ -10,6 +8,6 @@ urlpatterns = [
     path("shelters/", views.board, name="board"),
     path("shelters/<int:pk>/status", views.shelter_status, name="shelter-status"),
     path("reception/<int:pk>/", views.reception, name="reception"),
-    # Staff and volunteers register a resident on someone's behalf (代理登録).
-    *registration_patterns(HELPER),
+    path("shelters/<int:pk>/roster/", views.roster, name="roster"),
+    path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
 ]

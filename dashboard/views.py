@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,12 +15,21 @@ from dashboard.api.base import display_name
 from dashboard.forms import FilterForm
 from dashboard.permissions import can_see_evacuees
 from evacuation.models import Need, PickupRequest
+from lib.csvexport import excel_csv
 from lib.maps import map_config
 from lib.roles import is_city_staff, responder_required
-from residents.models import CareConsideration
+from residents.models import CareConsideration, DetailView
 from residents.selectors import areas_visible_to
+from residents.services import detail_view_log
 from shelters.models import Shelter
-from shelters.selectors import can_see_roster, occupancy, reception_shelters_of, shelter_board
+from shelters.selectors import (
+    can_see_roster,
+    occupancy,
+    reception_shelters_of,
+    shelter_board,
+    shelter_for_its_staff,
+    shelter_roster,
+)
 from shelters.services import shelter_set_status
 
 QR_DECODER = "vendor/jsqr/jsQR.js"
@@ -273,3 +283,59 @@ def shelter_status(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": shelter.name, "status": shelter.get_status_display()},
         )
     return redirect("dashboard:board")
+
+
+# --- A shelter's roster (避難者名簿): its reception and staff, every view logged ---------
+
+
+@require_GET
+@responder_required
+def roster(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = shelter_for_its_staff(request.user, pk)
+    stays = list(shelter_roster(shelter))
+    detail_view_log(
+        user=request.user,
+        residents=[stay.resident for stay in stays],
+        context=DetailView.Context.ROSTER,
+    )
+    return render(
+        request,
+        "dashboard/roster.html",
+        {"shelter": shelter, "stays": stays, "occupancy": occupancy(shelter)},
+    )
+
+
+@require_GET
+@responder_required
+def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    shelter = shelter_for_its_staff(request.user, pk)
+    stays = list(shelter_roster(shelter))
+    detail_view_log(
+        user=request.user,
+        residents=[stay.resident for stay in stays],
+        context=DetailView.Context.ROSTER_CSV,
+    )
+    rows = (
+        [
+            stay.resident.display_name,
+            stay.resident.display_kana,
+            localtime(stay.checked_in_at).strftime("%Y-%m-%d %H:%M"),
+            stay.get_method_display(),
+            stay.companions,
+            _("照合済み") if stay.resident.is_verified else _("未確認"),
+            "、".join(stay.resident.get_care_display()),
+        ]
+        for stay in stays
+    )
+    header = [
+        _("氏名"),
+        _("フリガナ"),
+        _("入所日時"),
+        _("方法"),
+        _("同行者（未登録）"),
+        _("住基照合"),
+        _("配慮事項"),
+    ]
+    response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'
+    return response

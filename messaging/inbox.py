@@ -4,9 +4,8 @@ menu as tappable areas, and the action a tap refers to."""
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 
-from messaging import richmenu, selectors, simulator
+from messaging import browser_identity, richmenu, selectors, simulator
 from messaging.models import SimulatedMessage, SimulatedUser
 
 URI_SCHEMES = ("http", "https", "tel", "line")
@@ -50,7 +49,7 @@ def _href(uri: str) -> str | None:
         if liff_id == settings.LIFF_ID:
             # The LIFF app opens its endpoint, the start page, which signs the user in
             # and then goes on to the path (or to the ?next= it was given).
-            start = reverse("residents:start")
+            start = browser_identity.sign_in_url()
             if path:
                 return f"{start}?{urlencode({'next': '/' + path + query})}"
             return start + query

@@ -4,7 +4,8 @@ from residents import views
 
 app_name = "residents"
 
-# The registration wizard's steps; dashboard/urls.py mounts the same steps for helpers.
+# The registration wizard's steps, mounted twice: for residents under /my/, and for
+# staff and volunteers registering someone on their behalf (代理登録) beside the dashboard.
 REGISTRATION_STEPS = [
     ("", views.register_start, "start"),
     ("consent/", views.register_consent, "consent"),
@@ -18,9 +19,11 @@ REGISTRATION_STEPS = [
 ]
 
 
-def registration_patterns(flow: str, prefix: str = "") -> list:
+def registration_patterns(flow: str, prefix: str) -> list:
     return [
-        path(f"{prefix}register/{route}", view, {"flow": flow}, name=f"register-{name}")
+        path(
+            f"{prefix}register/{route}", view, {"flow": flow}, name=views.step_url_name(flow, name)
+        )
         for route, view, name in REGISTRATION_STEPS
     ]
 
@@ -38,4 +41,5 @@ urlpatterns = [
     path("my/residents/<int:pk>/unlink/", views.resident_unlink, name="resident-unlink"),
     path("my/withdraw/", views.withdraw, name="withdraw"),
     *registration_patterns(views.RESIDENT, prefix="my/"),
+    *registration_patterns(views.HELPER, prefix="dashboard/"),
 ]

@@ -11,7 +11,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -270,9 +270,20 @@ def registration_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
+def step_url_name(flow: str, step: str) -> str:
+    return f"register-{step}" if flow == RESIDENT else f"helper-register-{step}"
+
+
 def _url(flow: str, step: str) -> str:
-    namespace = "residents" if flow == RESIDENT else "dashboard"
-    return reverse(f"{namespace}:register-{step}")
+    return reverse(f"residents:{step_url_name(flow, step)}")
+
+
+def _exit_url(flow: str) -> str:
+    """Where "← やめる" and "done" lead: the resident's page, or the responder's home
+    (the project's LOGIN_REDIRECT_URL: the dashboard)."""
+    return (
+        reverse("residents:home") if flow == RESIDENT else resolve_url(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -299,7 +310,13 @@ def _render_step(request, flow, state, template, step, **context) -> HttpRespons
         relation=state.get("relation"),
         step_number=steps.index(step) + 1 if step in steps else None,
         step_count=len(steps),
-        urls={name: _url(flow, name) for name in ("start", "consent", "kana", "birth", "manual")},
+        urls={
+            **{
+                name: _url(flow, name)
+                for name in ("start", "consent", "kana", "birth", "manual", "confirm")
+            },
+            "exit": _exit_url(flow),
+        },
     )
     return render(request, f"residents/register/{template}.html", context)
 

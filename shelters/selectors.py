@@ -6,13 +6,25 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from lib.geo import distance_m
 from lib.kana import normalize_kana
 from lib.prepared import PreparedGet
+from lib.roles import is_city_staff
 from residents.models import CareConsideration, RegistryPerson, Resident
+from residents.selectors import registry_candidates, residents_entered_by_hand
 from shelters.models import Method, PresenceEvent, Shelter, Stay
+from shelters.tokens import (
+    PersonalTokenError,
+    reception_handle,
+    reception_handle_payload,
+    resident_id_from_personal_token,
+)
 
 # 混雑 from this share of capacity; 満員 at capacity or when staff mark it full.
 CROWDED_SHARE = 0.8
@@ -98,8 +110,6 @@ def shelter_roster(shelter: Shelter) -> QuerySet:
 def reception_shelters_of(user) -> QuerySet[Shelter]:
     """Where this user may do reception (the same rule as can_see_roster): city staff
     anywhere, a reception user at their own shelters."""
-    from lib.roles import is_city_staff
-
     if is_city_staff(user):
         return Shelter.objects.order_by("code")
     if not user.is_authenticated:
@@ -124,8 +134,6 @@ _own_shelter = PreparedGet(
 def reception_shelter(user, pk: int) -> Shelter | None:
     """The shelter if this user may do reception there (as reception_shelters_of), None
     otherwise or when there is no such shelter."""
-    from lib.roles import is_city_staff
-
     if is_city_staff(user):
         return _any_shelter(pk=pk)
     if not user.is_authenticated:
@@ -135,13 +143,19 @@ def reception_shelter(user, pk: int) -> Shelter | None:
 
 def can_see_roster(user, shelter: Shelter) -> bool:
     """City staff and the shelter's own reception; nobody else."""
-    from lib.roles import is_city_staff
-
     if is_city_staff(user):
         return True
     if not user.is_authenticated:
         return False
     return shelter.reception.filter(pk=user.pk).exists()
+
+
+def shelter_for_its_staff(user: AbstractBaseUser | AnonymousUser, pk: int) -> Shelter:
+    """The shelter, for its reception and staff (roster, poster); 404 / 403 otherwise."""
+    shelter = get_object_or_404(Shelter, pk=pk)
+    if not can_see_roster(user, shelter):
+        raise PermissionDenied
+    return shelter
 
 
 @dataclass(frozen=True)
@@ -161,8 +175,6 @@ def shelter_search(
     limit: int = 20,
 ) -> list[ShelterHit]:
     """Open shelters, nearest first when a point is given, with their congestion."""
-    from lib.geo import distance_m
-
     shelters = Shelter.objects.exclude(status=Shelter.Status.CLOSED)
     if hazard in Shelter.HAZARDS:
         shelters = shelters.filter(**{f"for_{hazard}": True})
@@ -247,8 +259,6 @@ def _reception_person(
     stay: Stay | None = None,
 ) -> ReceptionPerson:
     """``stay``: the resident's open stay (with its shelter), if any."""
-    from shelters.tokens import reception_handle
-
     if resident is not None:
         return ReceptionPerson(
             handle=reception_handle(resident=resident, method=method),
@@ -277,15 +287,11 @@ def _reception_person(
 def reception_person_by_code(code: str) -> ReceptionPerson:
     """The person a scanned personal QR names. Raises PersonalTokenError (also when the
     person no longer exists)."""
-    from shelters.tokens import resident_id_from_personal_token
-
     return _reception_person_by_id(resident_id_from_personal_token(code), Method.PERSONAL_QR)
 
 
 def _reception_person_by_id(resident_id: int, method: str) -> ReceptionPerson:
     """Raises PersonalTokenError when there is no such resident (any more)."""
-    from shelters.tokens import PersonalTokenError
-
     resident = _reception_resident(pk=resident_id)
     if resident is None:
         raise PersonalTokenError("invalid")
@@ -301,8 +307,6 @@ def reception_people_by_kana(
     out); with a birth date it also searches the city's registry, the same keyed
     lookup residents use to register, and the residents entered by hand by the same
     kind of index (names are encrypted, so there is no wider search by name alone)."""
-    from residents.selectors import registry_candidates, residents_entered_by_hand
-
     wanted = normalize_kana(kana)
     people: list[ReceptionPerson] = []
     seen: set[int] = set()
@@ -339,8 +343,6 @@ def reception_people_by_kana(
 
 def reception_person_by_handle(handle: str) -> ReceptionPerson:
     """Raises PersonalTokenError (also when the person no longer exists)."""
-    from shelters.tokens import PersonalTokenError, reception_handle_payload
-
     payload = reception_handle_payload(handle)
     method = payload.get("m") if payload.get("m") in Method.values else Method.NAME_SEARCH
     if "r" in payload:

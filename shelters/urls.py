@@ -9,6 +9,4 @@ urlpatterns = [
     path("shelters/", views.search, name="search"),
     path("shelters/<int:pk>/poster/", views.poster, name="poster"),
     path("my/qr/", views.my_qr, name="my-qr"),
-    path("shelters/<int:pk>/roster/", views.roster, name="roster"),
-    path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
 ]

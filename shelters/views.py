@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lib.csvexport import excel_csv
 from lib.maps import map_config
 from lib.roles import responder_required
 from residents.identity import account_required, current_account
-from residents.models import DetailView
 from residents.selectors import linked_residents
-from residents.services import detail_view_log
 from shelters import tokens
 from shelters.forms import PosterCheckInForm, ShelterSearchForm
 from shelters.models import Method, Shelter
-from shelters.selectors import ShelterHit, can_see_roster, occupancy, shelter_roster, shelter_search
+from shelters.selectors import ShelterHit, shelter_for_its_staff, shelter_search
 from shelters.services import ShelterClosed, stay_check_in_group
 
 
 @require_GET
 @responder_required
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _shelter_for_its_staff(request, pk)
+    shelter = shelter_for_its_staff(request.user, pk)
     return render(
         request,
         "shelters/poster.html",
@@ -89,66 +84,6 @@ def my_qr(request: HttpRequest) -> HttpResponse:
         "shelters/my_qr.html",
         {"codes": codes, "renew_seconds": tokens.PERSONAL_MAX_AGE_SECONDS // 3},
     )
-
-
-def _shelter_for_its_staff(request: HttpRequest, pk: int) -> Shelter:
-    shelter = get_object_or_404(Shelter, pk=pk)
-    if not can_see_roster(request.user, shelter):
-        raise PermissionDenied
-    return shelter
-
-
-@require_GET
-@responder_required
-def roster(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _shelter_for_its_staff(request, pk)
-    stays = list(shelter_roster(shelter))
-    detail_view_log(
-        user=request.user,
-        residents=[stay.resident for stay in stays],
-        context=DetailView.Context.ROSTER,
-    )
-    return render(
-        request,
-        "shelters/roster.html",
-        {"shelter": shelter, "stays": stays, "occupancy": occupancy(shelter)},
-    )
-
-
-@require_GET
-@responder_required
-def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    shelter = _shelter_for_its_staff(request, pk)
-    stays = list(shelter_roster(shelter))
-    detail_view_log(
-        user=request.user,
-        residents=[stay.resident for stay in stays],
-        context=DetailView.Context.ROSTER_CSV,
-    )
-    rows = (
-        [
-            stay.resident.display_name,
-            stay.resident.display_kana,
-            localtime(stay.checked_in_at).strftime("%Y-%m-%d %H:%M"),
-            stay.get_method_display(),
-            stay.companions,
-            _("照合済み") if stay.resident.is_verified else _("未確認"),
-            "、".join(stay.resident.get_care_display()),
-        ]
-        for stay in stays
-    )
-    header = [
-        _("氏名"),
-        _("フリガナ"),
-        _("入所日時"),
-        _("方法"),
-        _("同行者（未登録）"),
-        _("住基照合"),
-        _("配慮事項"),
-    ]
-    response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'
-    return response
 
 
 @require_GET

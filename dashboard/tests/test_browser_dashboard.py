@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dashboard.tests.seed import make_pickup, make_report
 from hakobou.testing.browser import PHONE, SCREENSHOT_DIR, TABLET, log_in
-from residents import selectors
+from lib import map_layers
 from shelters.selectors import shelter_roster
 from shelters.tests.factories import ShelterFactory
 
@@ -116,7 +116,7 @@ def test_at_the_closest_zoom_a_dense_block_says_the_rest_are_in_the_list(
 ):
     for n in range(3):
         make_report(cast.area_a, name=f"在宅 {n}郎", lat=41.7512 + n * 0.0001, lng=140.7125)
-    with mock.patch.object(selectors, "POINT_LIMIT", 2):
+    with mock.patch.object(map_layers, "POINT_LIMIT", 2):
         page = open_dashboard(new_page, TABLET)
         more = page.locator("#dash-map-more")
         expect(page.locator(".dash-cluster")).to_have_count(1)

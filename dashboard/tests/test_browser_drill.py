@@ -96,7 +96,7 @@ def test_the_drill_from_a_report_at_home_to_the_shelter_roster(
 
     # The shelter's roster lists her; her report has ended.
     staff = new_page(TABLET)
-    log_in(staff, cast.staff.username, f"/shelters/{shelter.pk}/roster/")
+    log_in(staff, cast.staff.username, f"/dashboard/shelters/{shelter.pk}/roster/")
     expect(staff.get_by_role("cell", name="在宅 ヨシ")).to_be_visible()
     expect(staff.get_by_text("送迎の到着")).to_be_visible()
     screenshot(staff, "roster")

@@ -26,13 +26,13 @@ class RosterTestCase(BaseTestCase):
 
     def test_staff_see_who_is_there_and_how_many(self):
         self.client.force_login(self.staff)
-        page = self.client.get(f"/shelters/{self.shelter.pk}/roster/")
+        page = self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster/")
         self.assertContains(page, "避難 花子")
         self.assertContains(page, "現在 3 人")
 
     def test_the_csv_opens_in_excel_and_cannot_carry_formulas(self):
         self.client.force_login(self.staff)
-        response = self.client.get(f"/shelters/{self.shelter.pk}/roster.csv")
+        response = self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster.csv")
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("roster-S101.csv", response["Content-Disposition"])
         body = response.content
@@ -44,16 +44,18 @@ class RosterTestCase(BaseTestCase):
 
     def test_reception_of_this_shelter_may_see_it(self):
         self.client.force_login(self.volunteer_b)
-        self.assertEqual(self.client.get(f"/shelters/{self.shelter.pk}/roster/").status_code, 200)
+        self.assertEqual(
+            self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster/").status_code, 200
+        )
 
     def test_others_may_not(self):
         self.client.force_login(self.volunteer_a)
         for url in ("roster/", "roster.csv"):
             with self.subTest(url=url):
-                response = self.client.get(f"/shelters/{self.shelter.pk}/{url}")
+                response = self.client.get(f"/dashboard/shelters/{self.shelter.pk}/{url}")
                 self.assertEqual(response.status_code, 403)
         self.client.logout()
-        response = self.client.get(f"/shelters/{self.shelter.pk}/roster.csv")
+        response = self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster.csv")
         self.assertEqual(response.status_code, 302)
 
 
@@ -62,8 +64,8 @@ class RosterViewLogTestCase(RosterTestCase):
         from residents.models import DetailView
 
         self.client.force_login(self.volunteer_b)
-        self.client.get(f"/shelters/{self.shelter.pk}/roster/")
-        self.client.get(f"/shelters/{self.shelter.pk}/roster.csv")
+        self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster/")
+        self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster.csv")
         logged = list(DetailView.objects.values_list("user__username", "context"))
         self.assertEqual(
             sorted(logged),
@@ -79,5 +81,5 @@ class RosterViewLogTestCase(RosterTestCase):
         from residents.models import DetailView
 
         self.client.force_login(self.volunteer_a)
-        self.client.get(f"/shelters/{self.shelter.pk}/roster/")
+        self.client.get(f"/dashboard/shelters/{self.shelter.pk}/roster/")
         self.assertFalse(DetailView.objects.exists())
