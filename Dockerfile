@@ -27,6 +27,10 @@ USER hakobou
 # gunicorn's sync workers (it reads WEB_CONCURRENCY): 2 × cores + 1. A check-in spends
 # part of its time waiting on PostgreSQL and Redis; five processes keep 2 cores busy
 # (bench/checkin.py: 89–96 % of the CPU in use, against 77–92 % with three).
-ENV DATA_DIR=/var/lib/hakobou WEB_CONCURRENCY=5
+# Database connections: each process has a pool of at most DATABASE_POOL_MAX_SIZE (4); a
+# sync worker serves one request at a time and uses one. More clients than workers wait
+# in the listen backlog (--backlog) and get slower answers, not errors (bench/overload.py).
+ENV DATA_DIR=/var/lib/hakobou WEB_CONCURRENCY=5 DATABASE_POOL_MAX_SIZE=4
 EXPOSE 8000
-CMD ["gunicorn", "hakobou.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "hakobou.wsgi:application", "--bind", "0.0.0.0:8000", "--backlog", "2048", \
+     "--access-logfile", "-"]

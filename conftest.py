@@ -22,11 +22,11 @@ def _process_state_reset():
 
     from lib import cache as redis_cache
     from lib import tasks
-    from shelters import services
+    from shelters import follow_ups
 
     redis_cache.breaker.reset()
     tasks.broker.reset()
-    services._cover.until = 0.0
+    follow_ups._cover.until = 0.0
     # A test's cache may point at a server that is gone.
     with contextlib.suppress(Exception):
-        cache.delete(services._WAKE_KEY)
+        cache.delete(follow_ups._WAKE_KEY)

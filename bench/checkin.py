@@ -640,7 +640,7 @@ class FollowUps:
 def follow_ups(database: str) -> FollowUps:
     """Do the follow-up task's work in this process, as the worker would after the run
     (every arrival at once here; the worker takes what a second brings, the same code)."""
-    from shelters.services import arrival_follow_ups
+    from shelters.follow_ups import arrival_follow_ups
 
     meter = CpuMeter([], database)
     started = time.perf_counter()

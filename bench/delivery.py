@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hakobou REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/delivery.py [--recipients 300000] [--latency-ms 50] \\
-        [--concurrency 8] [--pool threads|prefork]
+        [--concurrency 8] [--workers 1] [--pool threads|prefork] \\
+        [--line-multicast-limit 200] [--rate 150]
 
 Target (DESIGN.md): 300,000 recipients handed to the LINE API (simulated, 50 ms
 latency) in ≤ 60 s, each exactly once. Everything runs as it does in production, as
@@ -11,10 +12,18 @@ Redis, PostgreSQL. The bench enqueues one multicast with ``outbox_enqueue`` in a
 transaction; its on-commit dispatch queues ``outbox_deliver_task`` and the worker does
 the rest. The clock runs from the commit to the moment every chunk is sent.
 
-Floors: the arithmetic one (requests × latency ÷ concurrency) and one measured in the
-same run: the same requests sent straight through ``messaging.line.multicast`` by a
-thread pool of the same size, without the outbox and Celery. The last line printed is
-the headline.
+Senders: ``--workers`` Celery worker processes of ``--concurrency`` each (``--workers 2
+--concurrency 8``: 16 senders in two processes). However many there are, together they
+keep LINE's rate limit: each takes a token from one bucket in Redis before each request
+(messaging/rate_limits.py, ``--rate`` multicasts a second), and the simulator answers
+429 above ``--line-multicast-limit`` a second as LINE does (200). The bench counts the
+simulator's 429s, which must be none.
+
+Floors: the arithmetic one (requests × latency ÷ senders, or requests ÷ rate when the
+rate limit is the slower) and one measured in the same run: the same requests sent
+straight through ``messaging.line.multicast`` by a thread pool of the same size (each
+taking its token too), without the outbox and Celery. The last line printed is the
+headline.
 
 It never touches the database DATABASE_URL names: it works in a sibling database
 ``<name>_bench_delivery`` (created when missing, its messaging tables emptied), and in
@@ -27,6 +36,7 @@ import argparse
 import logging
 import os
 import random
+import secrets
 import socket
 import sys
 import time
@@ -64,10 +74,14 @@ PROBE_PATH = f"/line-sim/v2/bot/profile/U{'0' * 32}"
 # --- isolation: own database, own Redis database ----------------------------------------
 
 
-def setup_django(redis_db: int, simulator_url: str) -> dict[str, str]:
+def setup_django(redis_db: int, simulator_url: str, rate: float) -> dict[str, str]:
     """Point this process at the bench database / Redis and return the environment the
-    child processes get (the same one, so they agree on the simulator's token)."""
+    child processes get (the same one, so they agree on the simulator's token and on
+    the rate limit)."""
     env = {
+        # The simulator's channel token is derived from it: made for this run.
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "LINE_RATE_MULTICAST_PER_SECOND": repr(rate),
         "DATABASE_URL": postgres_bench_url(BENCH_SUFFIX, SCRIPT),
         "REDIS_URL": bench_redis_url(redis_db, SCRIPT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -167,11 +181,16 @@ def start_simulator(
 
 
 def start_worker(
-    children: list[Child], env: dict[str, str], concurrency: int, pool: str, logdir: Path
+    children: list[Child],
+    env: dict[str, str],
+    concurrency: int,
+    pool: str,
+    logdir: Path,
+    number: int = 0,
 ) -> None:
     from hakobou.celery import app
 
-    node = f"bench-delivery-{os.getpid()}@%h"
+    node = f"bench-delivery-{os.getpid()}-{number}@%h"
     argv = [
         str(VENV_BIN / "celery"), "-A", "hakobou", "worker",
         "--pool", pool,
@@ -180,7 +199,7 @@ def start_worker(
         "--hostname", node,
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
-    child = Child("worker", argv, env, logdir)
+    child = Child(f"worker-{number}", argv, env, logdir)
     children.append(child)
     destination = [node.replace("%h", socket.gethostname())]
     deadline = time.monotonic() + 60
@@ -196,6 +215,24 @@ def start_worker(
 # --- floors --------------------------------------------------------------------------
 
 
+def limited_multicast(user_ids: list[str]) -> None:
+    """One multicast straight through the LINE wrapper, after its rate-limit token (the
+    same bucket the workers take theirs from)."""
+    from messaging import line, rate_limits
+
+    retry_key = str(uuid.uuid4())
+    for attempt in range(3):
+        rate_limits.wait_for_token("multicast")
+        try:
+            line.multicast(user_ids, MESSAGES, retry_key=retry_key)
+            return
+        except line.LineRetryable:
+            # A pooled connection the server closed while it was idle (gunicorn keeps
+            # them 2 s): the same key again, as the outbox would.
+            if attempt == 2:
+                raise
+
+
 def measured_floor(user_ids: list[str], concurrency: int) -> float:
     """The same multicasts sent straight through the LINE wrapper by a thread pool."""
     from messaging import line
@@ -206,7 +243,7 @@ def measured_floor(user_ids: list[str], concurrency: int) -> float:
     ]
 
     def send(group: list[str]) -> None:
-        line.multicast(group, MESSAGES, retry_key=str(uuid.uuid4()))
+        limited_multicast(group)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -221,15 +258,13 @@ def warm_up(user_ids: list[str], concurrency: int, timeout: float = 60) -> float
     requests, then 2 × N one-user pushes through the outbox)."""
     from django.db import transaction
 
-    from messaging import line
     from messaging.models import OutboxChunk, OutboxMessage
     from messaging.services import outbox_enqueue
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         futures = [
-            pool.submit(line.multicast, [user_id], MESSAGES, retry_key=str(uuid.uuid4()))
-            for user_id in user_ids[: 2 * concurrency]
+            pool.submit(limited_multicast, [user_id]) for user_id in user_ids[: 2 * concurrency]
         ]
         for future in futures:
             future.result(timeout=timeout)
@@ -370,9 +405,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--recipients", type=int, default=300_000)
     parser.add_argument("--latency-ms", type=int, default=50, help="simulated LINE latency")
     parser.add_argument(
-        "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="Celery worker concurrency"
+        "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="each Celery worker's"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="Celery worker processes (senders: × concurrency)"
     )
     parser.add_argument("--pool", choices=("threads", "prefork"), default="threads")
+    parser.add_argument(
+        "--line-multicast-limit",
+        type=int,
+        default=200,
+        help="multicasts a second the simulator takes before answering 429 (LINE: 200)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=150.0,
+        help="LINE_RATE_MULTICAST_PER_SECOND: what the senders allow themselves together",
+    )
     parser.add_argument("--sim-workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--sim-threads", type=int, default=16, help="threads per gunicorn worker")
     parser.add_argument("--redis-db", type=int, default=15)
@@ -382,6 +432,9 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.recipients < 2:
         parser.error("--recipients must be at least 2 (a multicast)")
+    if args.workers < 1 or args.concurrency < 1:
+        parser.error("--workers and --concurrency must be at least 1")
+    args.senders = args.workers * args.concurrency
     return args
 
 
@@ -389,37 +442,55 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
     """Everything from starting the servers to the headline; True when on target."""
     from django.db import connection
 
-    from messaging import line
+    from messaging import line, simulator
     from messaging.models import SimulatedMessage, SimulatedRequest
 
     started = time.perf_counter()
     start_simulator(children, env, port, args.sim_workers, args.sim_threads, logdir)
-    start_worker(children, env, args.concurrency, args.pool, logdir)
-    log(f"  simulator on :{port} and Celery worker up in {time.perf_counter() - started:.1f} s")
-    warm_s = warm_up(args.user_ids, args.concurrency)
+    for number in range(args.workers):
+        start_worker(children, env, args.concurrency, args.pool, logdir, number)
+    log(
+        f"  simulator on :{port} and {args.workers} Celery worker(s) up in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    warm_s = warm_up(args.user_ids, args.senders)
     truncate(messaging_tables(users=False))
-    log(f"  warm-up: {4 * args.concurrency} requests in {warm_s:.1f} s")
+    log(f"  warm-up: {4 * args.senders} requests in {warm_s:.1f} s")
+    # LINE counts a request when it arrives; the simulator when a thread gets to it. While
+    # its processes start (the warm-up), requests wait and are then counted in one burst:
+    # its limit applies from here on.
+    simulator.config_update(limit_multicast_per_second=args.line_multicast_limit)
 
     requests_needed = -(-args.recipients // line.MULTICAST_MAX_RECIPIENTS)
-    floor_s = requests_needed * args.latency_ms / 1000 / args.concurrency
-    floor_text = f"{requests_needed} × {args.latency_ms} ms ÷ {args.concurrency}"
+    floor_s = requests_needed * args.latency_ms / 1000 / args.senders
+    floor_text = f"{requests_needed} × {args.latency_ms} ms ÷ {args.senders}"
+    if requests_needed / args.rate > floor_s:  # the rate limit is the slower
+        floor_s = requests_needed / args.rate
+        floor_text = f"{requests_needed} ÷ {args.rate:g}/s"
     log(f"  floor: {floor_text} = {floor_s:.2f} s")
     measured_s = None
     if not args.no_measured_floor:
-        measured_s = measured_floor(args.user_ids, args.concurrency)
+        measured_s = measured_floor(args.user_ids, args.senders)
         log(
             f"  measured floor: the same {requests_needed} multicasts straight through "
-            f"messaging.line by {args.concurrency} threads: {measured_s:.2f} s "
+            f"messaging.line by {args.senders} threads: {measured_s:.2f} s "
             f"({SimulatedMessage.objects.count()} messages stored, now cleared)"
         )
         truncate([SimulatedMessage._meta.db_table, SimulatedRequest._meta.db_table])
 
     meter = CpuMeter(children, str(connection.settings_dict["NAME"]))
+    answered_429 = simulator.answered_429_count()
     message, enqueue_s, elapsed, commit_wall = timed_delivery(args.user_ids, args.timeout, children)
+    answered_429 = simulator.answered_429_count() - answered_429
     rate = args.recipients / elapsed
     log(f"  delivered: every chunk done {elapsed:.2f} s after commit, {rate:,.0f} recipients/s")
     meter.report(elapsed)
     exactly_once = verify(message, args.recipients, commit_wall)
+    log(
+        f"  429s answered by the simulator during the run: {answered_429} "
+        f"(limit {args.line_multicast_limit}/s, senders allowed {args.rate:g}/s together; "
+        f"{simulator.answered_429_count()} in the whole bench, warm-up and floor included)"
+    )
     # The readiness probe's own 401s are expected.
     log_problems(children, expected=PROBE_PATH)
 
@@ -428,29 +499,31 @@ def run(args, env: dict[str, str], port: int, children: list[Child], logdir: Pat
         measured = f"; measured floor {measured_s:.1f} s, ratio {elapsed / measured_s:.1f}×"
     log(
         f"delivery: {args.recipients} recipients in {elapsed:.1f} s "
-        f"(target ≤ {TARGET_S:.0f} s) with concurrency {args.concurrency} ({args.pool}); "
+        f"(target ≤ {TARGET_S:.0f} s) with {args.senders} senders ({args.workers} worker(s) × "
+        f"concurrency {args.concurrency}, {args.pool}); "
         f"{rate:,.0f} recipients/s; floor {floor_s:.1f} s ({floor_text}), "
         f"ratio {elapsed / floor_s:.1f}×{measured}; enqueue {enqueue_s:.1f} s; "
-        f"exactly once: {'yes' if exactly_once else 'NO'}"
+        f"429s: {answered_429}; exactly once: {'yes' if exactly_once else 'NO'}"
     )
-    return exactly_once and elapsed <= TARGET_S
+    return exactly_once and not answered_429 and elapsed <= TARGET_S
 
 
 def main() -> None:
     args = parse_args()
     interrupt_on_sigterm()
     port = free_port()
-    env = setup_django(args.redis_db, f"http://127.0.0.1:{port}/line-sim")
+    env = setup_django(args.redis_db, f"http://127.0.0.1:{port}/line-sim", args.rate)
     from messaging import simulator
 
     log(
         f"one message to {args.recipients} users, {args.latency_ms} ms simulated latency; "
-        f"worker --pool {args.pool} --concurrency {args.concurrency}; "
-        f"simulator gunicorn {args.sim_workers} workers × {args.sim_threads} threads"
+        f"{args.workers} worker(s) --pool {args.pool} --concurrency {args.concurrency}; "
+        f"simulator gunicorn {args.sim_workers} workers × {args.sim_threads} threads, "
+        f"429 above {args.line_multicast_limit} multicasts/s; senders allowed {args.rate:g}/s"
     )
     truncate(messaging_tables())
     args.user_ids = seed_users(args.recipients)
-    simulator.config_update(latency_ms=args.latency_ms)
+    simulator.config_update(latency_ms=args.latency_ms, limit_multicast_per_second=0)
 
     run_with_children(
         "delivery",

@@ -21,16 +21,23 @@ from lib.roles import is_city_staff, responder_required
 from residents.models import CareConsideration, DetailView
 from residents.selectors import areas_visible_to
 from residents.services import detail_view_log
+from shelters.forms import ShelterCloseForm
 from shelters.models import Shelter
 from shelters.selectors import (
     can_see_roster,
     occupancy,
+    people_inside,
     reception_shelters_of,
     shelter_board,
     shelter_for_its_staff,
     shelter_roster,
 )
-from shelters.services import shelter_set_status
+from shelters.services import (
+    MoveEveryone,
+    PeopleStillInside,
+    StatusChangeRefused,
+    shelter_set_status,
+)
 
 QR_DECODER = "vendor/jsqr/jsQR.js"
 
@@ -80,6 +87,8 @@ def _dashboard_config(request: HttpRequest, areas) -> dict:
                     ("arrived", "arrived"),
                     ("unable", "unable"),
                     ("note", "notes"),
+                    ("dismiss", "dismiss"),
+                    ("suspend", "suspend"),
                 )
             },
         },
@@ -193,7 +202,17 @@ def _dashboard_texts() -> dict[str, str]:
         "unableReasonLabel": _("対応できなかった理由"),
         "history": _("記録"),
         "unverified": _("未確認（本人申告）"),
+        "unverifiedShort": _("未確認"),
+        "unverifiedTitle": _("住民基本台帳で確認できていない申告"),
         "proxy": _("担当者が代理で入力"),
+        "actionDismiss": _("いたずら・重複として閉じる"),
+        "confirmDismiss": _(
+            "このお知らせを「いたずら・重複」として閉じます。本人には通知されません。よろしいですか？"
+        ),
+        "actionSuspend": _("この利用者を停止する"),
+        "confirmSuspend": _(
+            "この利用者からの新しいお知らせ・送迎依頼を止め、開いている分を閉じます。よろしいですか？"
+        ),
         "othersOnly": _("登録のない同行者 {count} 人"),
         "accuracy": _("（精度 約 {metres} m）"),
     }
@@ -268,21 +287,74 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 @responder_required
 def shelter_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """City staff open, fill or close a shelter from the board (the same service as admin)."""
+    """City staff open, fill or close a shelter from the board (the same service as admin).
+    Closing a shelter with people inside first asks what to do with them: a small form
+    (move them all to another shelter, or check them all out with a reason)."""
     if not is_city_staff(request.user):
         raise PermissionDenied
     shelter = get_object_or_404(Shelter, pk=pk)
     status = request.POST.get("status", "")
     if status not in Shelter.Status.values:
         messages.error(request, _("状態の指定が正しくありません。"))
-    else:
-        shelter = shelter_set_status(shelter=shelter, status=status, user=request.user)
-        messages.success(
-            request,
-            _("「%(name)s」を「%(status)s」にしました。")
-            % {"name": shelter.name, "status": shelter.get_status_display()},
+        return redirect("dashboard:board")
+    # The board's button posts the status alone; the confirmation form adds its answer.
+    form = (
+        ShelterCloseForm(request.POST, shelter=shelter)
+        if status == Shelter.Status.CLOSED and "confirm" in request.POST
+        else None
+    )
+    if form is not None and not form.is_valid():
+        return _close_confirmation(request, shelter, form)
+    try:
+        shelter = shelter_set_status(
+            shelter=shelter,
+            status=status,
+            user=request.user,
+            people_inside=form.people_inside() if form is not None else None,
         )
+    except PeopleStillInside:
+        return _close_confirmation(request, shelter, form or ShelterCloseForm(shelter=shelter))
+    except StatusChangeRefused as refused:
+        if form is not None:
+            form.add_error(None, refused.message)
+            return _close_confirmation(request, shelter, form)
+        messages.error(request, refused.message)
+        return redirect("dashboard:board")
+    messages.success(
+        request,
+        _("「%(name)s」を「%(status)s」にしました。")
+        % {"name": shelter.name, "status": shelter.get_status_display()},
+    )
+    if form is not None:
+        messages.success(request, _close_outcome(form))
     return redirect("dashboard:board")
+
+
+def _close_confirmation(request: HttpRequest, shelter: Shelter, form) -> HttpResponse:
+    """The question asked before closing a shelter with people inside."""
+    inside = people_inside(shelter)
+    if not inside.residents:
+        # Everyone left meanwhile: nothing to decide, the board's close works again.
+        messages.info(
+            request,
+            _(
+                "「%(name)s」には入所中の方がいなくなりました。もう一度「閉鎖にする」を押してください。"
+            )
+            % {"name": shelter.name},
+        )
+        return redirect("dashboard:board")
+    return render(
+        request,
+        "dashboard/shelter_close.html",
+        {"shelter": shelter, "inside": inside, "form": form},
+    )
+
+
+def _close_outcome(form) -> str:
+    decision = form.people_inside()
+    if isinstance(decision, MoveEveryone):
+        return _("入所中だった方は「%(to)s」へ移動しました。") % {"to": decision.to.name}
+    return _("入所中だった方は退所にしました。")
 
 
 # --- A shelter's roster (避難者名簿): its reception and staff, every view logged ---------

@@ -81,8 +81,11 @@ class OffShelterReport(models.Model):
         REACHED_SHELTER = "reached_shelter", _("避難所に到着")
         RETURNED_HOME = "returned_home", _("無事に帰宅")
         OTHER = "other", _("その他")
+        DISMISSED = "dismissed", _("いたずら・重複")
+        WITHDRAWN = "withdrawn", _("退会")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="reports")
+    # PROTECT: a withdrawn account is anonymised, never deleted (residents.withdrawal).
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="reports")
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -123,10 +126,21 @@ class OffShelterReport(models.Model):
     note = models.TextField(_("メモ"), max_length=1000, blank=True)
     # Derived from needs and care by the service, for the map's colours and sorting.
     urgency = models.PositiveSmallIntegerField(_("緊急度"), default=0)
+    # Someone in it is matched to the resident registry; kept by the services when the
+    # people change, so the map and the list can mark the others 未確認 without a join.
+    verified = models.BooleanField(_("住基照合済み"), default=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True, db_index=True)
     ended_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
     end_reason = models.CharField(_("終了の理由"), max_length=20, choices=EndReason, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("終了した担当者"),
+    )
 
     class Meta:
         verbose_name = _("避難所外避難")
@@ -244,6 +258,7 @@ class PickupEvent(models.Model):
         ARRIVED = "arrived", _("到着")
         CANCELLED = "cancelled", _("取り消し")
         UNABLE = "unable", _("対応できず")
+        DISMISSED = "dismissed", _("いたずら・重複")
         NOTE = "note", _("メモ")
 
     pickup = models.ForeignKey(PickupRequest, on_delete=models.CASCADE, related_name="events")

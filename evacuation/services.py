@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evacuation import budgets
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest, urgency_of
 from evacuation.selectors import handover_candidates, pickups_visible_to
 from lib.roles import is_city_staff
@@ -58,13 +59,19 @@ def report_open(*, account: Account) -> OffShelterReport | None:
 
 
 def report_start(
-    *, account: Account, reported_by: AbstractBaseUser | None = None
+    *,
+    account: Account,
+    reported_by: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
 ) -> OffShelterReport:
     """The report to fill in: the one in progress, or a new draft (a double tap or two
-    tabs find the same one — the database allows one per account)."""
+    tabs find the same one — the database allows one per account). A new draft spends
+    the identity's budget (and its address's, for a browser identity)."""
     existing = report_open(account=account)
     if existing is not None:
         return existing
+    if reported_by is None:
+        budgets.may_start(budgets.new_report(account, ip_address), account)
     try:
         with transaction.atomic():
             return OffShelterReport.objects.create(account=account, reported_by=reported_by)
@@ -99,6 +106,7 @@ def report_update(
             report.area = _home_area(report)
     if people is not None:
         report.people.set(people)
+        report.verified = any(person.registry_person_id for person in people)
         if report.area is None:
             report.area = _home_area(report)
     report.urgency = urgency_of(report.needs, report.care)
@@ -217,6 +225,9 @@ def reports_left_on_arrival(events: Sequence[PresenceEvent]) -> Callable[[Presen
 # --- Pickup requests ---------------------------------------------------------------------------
 
 
+AccountSuspended = budgets.AccountSuspended
+
+
 class DestinationClosed(Exception):
     """Pickups go to an open shelter."""
 
@@ -316,12 +327,16 @@ def pickup_request(
     note: str = "",
     by_account: Account | None = None,
     by_user: AbstractBaseUser | None = None,
+    ip_address: str | None = None,
 ) -> PickupRequest:
-    """Ask for a pickup from an active report. A second submit returns the first."""
+    """Ask for a pickup from an active report. A second submit returns the first; a new
+    one spends the identity's budget (and its address's, for a browser identity)."""
     report = OffShelterReport.objects.select_for_update().get(pk=report.pk)
     existing = report.pickups.filter(status__in=PickupRequest.OPEN).first()
     if existing is not None:
         return existing
+    if by_user is None:
+        budgets.may_start(budgets.new_pickup(report.account, ip_address), report.account)
     if report.status != OffShelterReport.Status.ACTIVE:
         raise ReportEnded
     if destination.status == Shelter.Status.CLOSED:

@@ -31,7 +31,9 @@ from evacuation.forms import (
     ReportSendForm,
 )
 from evacuation.models import Need, OffShelterReport, PickupRequest
+from lib.client_ip import request_ip
 from lib.maps import map_config
+from limits.services import BudgetExhausted
 from residents.identity import WizardState, account_required, current_account
 from residents.models import CareConsideration
 from residents.selectors import linked_residents
@@ -179,7 +181,14 @@ def report_place(request: HttpRequest) -> HttpResponse:
     initial = {"place": report.place, "place_note": report.place_note} if report else {}
     form = ReportPlaceForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        report = report or evacuation.report_start(account=current_account(request))
+        if report is None:
+            try:
+                report = evacuation.report_start(
+                    account=current_account(request), ip_address=request_ip(request)
+                )
+            except (evacuation.AccountSuspended, BudgetExhausted) as exc:
+                _say_refused(request, exc)
+                return _too_many(_render_step(request, None, "place", form=form))
         return _save_step(request, report, "place", **form.cleaned_data)
     return _render_step(request, report, "place", form=form)
 
@@ -389,7 +398,12 @@ def pickup_new(request: HttpRequest) -> HttpResponse:
                 destination=shelters[data["destination"]],
                 note=data["note"],
                 by_account=current_account(request),
+                ip_address=request_ip(request),
             )
+        except (evacuation.AccountSuspended, BudgetExhausted) as exc:
+            _say_refused(request, exc)
+            context = {"report": report, "form": form, "hits": hits}
+            return _too_many(render(request, "evacuation/report/pickup.html", context))
         except evacuation.DestinationClosed:
             messages.error(
                 request, _("その避難所はいま閉鎖されました。別の避難所を選んでください。")
@@ -402,6 +416,28 @@ def pickup_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "evacuation/report/pickup.html", {"report": report, "form": form, "hits": hits}
     )
+
+
+def _say_refused(request: HttpRequest, exc: Exception) -> None:
+    """A new report or pickup request refused: the identity is suspended, or it (or its
+    network) started too many lately. Said politely, with where else to turn."""
+    if isinstance(exc, evacuation.AccountSuspended):
+        message = _(
+            "このアカウントからの新しいお知らせは、市の判断で受け付けを止めています。"
+            "お困りのときは市の災害対策本部へお電話ください。"
+        )
+    else:
+        message = _(
+            "短い時間に多くのお知らせ・依頼があったため、しばらく受け付けを止めています。"
+            "時間をおいてお試しいただくか、急ぎの場合は 119番 または市の災害対策本部へ"
+            "お電話ください。"
+        )
+    messages.error(request, message)
+
+
+def _too_many(response: HttpResponse) -> HttpResponse:
+    response.status_code = 429
+    return response
 
 
 def _shelter_label(hit) -> str:

@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from residents.budgets import city_alarm_raised
 
 
 def site(request: HttpRequest) -> dict:
     return {
         "CITY_NAME": settings.CITY_NAME,
         "DRILL_MODE": settings.LINE_MODE == "simulator",
+        # Read only by a page that shows it (the admin index): one query there, none elsewhere.
+        "REGISTRY_ALARM": SimpleLazyObject(lambda: city_alarm_raised()),
     }

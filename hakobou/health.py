@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from messaging.selectors import outbox_oldest_due
+from residents.budgets import city_alarm_raised
 from shelters.selectors import arrival_follow_up_oldest_due
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,20 @@ def check_line_outbox() -> Check:
     return _backlog("LINE outbox", outbox_oldest_due, OUTBOX_STALE_SECONDS)
 
 
+def check_registry_guesses() -> Check:
+    """Failed registry guesses across the city this minute: many at once look like
+    someone enumerating residents (the admin index warns too)."""
+    try:
+        raised = city_alarm_raised()
+    except Exception as exc:
+        logger.warning("health: registry guesses unreadable: %s", exc)
+        return Check(ok=False, detail="unreadable")
+    if raised:
+        logger.warning("health: failed registry guesses above the alarm threshold")
+        return Check(ok=False, detail="failures above the alarm threshold this minute")
+    return Check(ok=True, detail="normal")
+
+
 def report() -> tuple[bool, dict]:
     """Whether this process can serve, and the body /healthz answers."""
     checks = {"database": check_database(), "broker": check_broker()}
@@ -101,6 +116,7 @@ def report() -> tuple[bool, dict]:
     if checks["database"].ok:
         backlog["arrival_follow_ups"] = check_arrival_follow_ups()
         backlog["line_outbox"] = check_line_outbox()
+        backlog["registry_guesses"] = check_registry_guesses()
     if not healthy:
         status = "error"
     elif all(check.ok for check in backlog.values()):

@@ -20,7 +20,7 @@ from residents.models import Account, Area
 from residents.registration import resident_create_manual
 from residents.services import area_upsert, responder_upsert, staff_upsert
 from shelters.models import Shelter
-from shelters.services import shelter_set_status, shelter_upsert
+from shelters.services import CheckEveryoneOut, shelter_set_status, shelter_upsert
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,14 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         )
         shelter.reception.set([users[name] for name in drill.RECEPTION.get(spec.code, ())])
         status = Shelter.Status.OPEN if spec.open else Shelter.Status.CLOSED
-        shelter_set_status(shelter=shelter, status=status, note="drill seed")
+        # Seeding again puts the drill back as it starts: a shelter the drill closes
+        # sends home whoever a previous run checked in there.
+        shelter_set_status(
+            shelter=shelter,
+            status=status,
+            note="drill seed",
+            people_inside=CheckEveryoneOut(reason="訓練の初期状態に戻すため"),
+        )
 
     evacuees = _drill_evacuees(areas, Shelter.objects.get(code=drill.PICKUP_SHELTER))
 

@@ -6,6 +6,7 @@ LINE credentials, so no development default can reach a city's server.
 """
 
 import hashlib
+import hmac
 from pathlib import Path
 
 import environ
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import KeyConfigError, development_keys, parse_keys
 from lib.env import Env
+from lib.secret_key import SecretKeyFileError, development_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,9 +31,15 @@ DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 # --- Secrets and hosts -----------------------------------------------------------
 
 if DEBUG:
-    SECRET_KEY = env.str(
-        "SECRET_KEY", default="insecure-development-only-key-never-used-with-debug-off"
-    )
+    # No default in the source: drill mode derives the LINE simulator's secrets from this
+    # key, so a public one would let anyone who reaches the server forge them. A random
+    # key is made once into DATA_DIR (mode 0600), like the resident keys below.
+    SECRET_KEY = env.optional_str("SECRET_KEY") or ""
+    if not SECRET_KEY:
+        try:
+            SECRET_KEY = development_secret_key(DATA_DIR / "secret-key")
+        except SecretKeyFileError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
 else:
     SECRET_KEY = env.optional_str("SECRET_KEY") or ""
     if len(SECRET_KEY) < 50:
@@ -59,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "leaflet",
     "hakobou",
+    "limits",
     "residents",
     "shelters",
     "evacuation",
@@ -116,7 +125,26 @@ if _database["ENGINE"] not in (
 ):
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
+    # Connections are bounded: each process keeps a pool (psycopg_pool) of at most
+    # DATABASE_POOL_MAX_SIZE; a request takes one for its duration and gives it back. When
+    # all are taken a request waits up to DATABASE_POOL_TIMEOUT seconds for one (a slower
+    # answer, never a "too many clients" 500). Budget: (web processes + Celery worker
+    # processes) × max + beat below PostgreSQL's max_connections (README "Configuration").
+    # 0 switches the pool off: one connection per thread, kept DATABASE_CONN_MAX_AGE s.
+    _pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=4, minimum=0, maximum=100)
+    if _pool_max_size:
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps connections, not the thread
+        _database["OPTIONS"] = {
+            "pool": {
+                "min_size": env.int(
+                    "DATABASE_POOL_MIN_SIZE", default=1, minimum=0, maximum=_pool_max_size
+                ),
+                "max_size": _pool_max_size,
+                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=30.0, minimum=1.0),
+            }
+        }
+    else:
+        _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
 else:
     # `make run` writes from three processes (web, LINE simulator, periodic tasks): a
@@ -151,10 +179,32 @@ for _name, _value in (
 if RESIDENT_DATA_KEY == RESIDENT_INDEX_KEY:
     raise ImproperlyConfigured("RESIDENT_DATA_KEY and RESIDENT_INDEX_KEY must be different keys.")
 
-# Registration: failed furigana + birth-date matches allowed per LINE account / web
-# session and per IP address in the window, before further attempts are refused.
+# Limits (README "Limits"): budgets per identity, per address and per staff user, each
+# spent and recorded in one atomic step. Windows are REGISTRY_MATCH_WINDOW_SECONDS long.
+# Registry guesses (furigana + birth date) that found nobody:
 REGISTRY_MATCH_MAX_FAILURES = env.int("REGISTRY_MATCH_MAX_FAILURES", default=5, minimum=1)
 REGISTRY_MATCH_WINDOW_SECONDS = env.int("REGISTRY_MATCH_WINDOW_SECONDS", default=3600, minimum=60)
+# ...per staff member / volunteer registering people on their behalf (代理登録):
+REGISTRY_HELPER_MAX_FAILURES = env.int("REGISTRY_HELPER_MAX_FAILURES", default=30, minimum=1)
+# ...per address (a shelter's Wi-Fi is one address): free up to SOFT, then each guess waits
+# twice as long as the one before (up to a minute), refused past MAX.
+REGISTRY_ADDRESS_SOFT_FAILURES = env.int("REGISTRY_ADDRESS_SOFT_FAILURES", default=20, minimum=1)
+REGISTRY_ADDRESS_MAX_FAILURES = env.int("REGISTRY_ADDRESS_MAX_FAILURES", default=100, minimum=1)
+# Wrong recovery codes per address (a budget of their own):
+RECOVERY_MAX_FAILURES = env.int("RECOVERY_MAX_FAILURES", default=10, minimum=1)
+# New browser identities (people without LINE) per address:
+WEB_IDENTITIES_PER_ADDRESS = env.int("WEB_IDENTITIES_PER_ADDRESS", default=20, minimum=1)
+# Out-of-shelter reports and pickup requests started per identity, and per address for
+# browser identities (a LINE identity costs a phone number; a browser identity nothing):
+REPORTS_PER_IDENTITY = env.int("REPORTS_PER_IDENTITY", default=5, minimum=1)
+REPORTS_PER_ADDRESS = env.int("REPORTS_PER_ADDRESS", default=10, minimum=1)
+PICKUPS_PER_IDENTITY = env.int("PICKUPS_PER_IDENTITY", default=3, minimum=1)
+PICKUPS_PER_ADDRESS = env.int("PICKUPS_PER_ADDRESS", default=5, minimum=1)
+# City-wide alarm: this many failed guesses in a minute makes /healthz "degraded" and
+# puts a warning on the admin index.
+REGISTRY_ALARM_FAILURES_PER_MINUTE = env.int(
+    "REGISTRY_ALARM_FAILURES_PER_MINUTE", default=60, minimum=1
+)
 
 # --- Broker, tasks and cache -------------------------------------------------------
 
@@ -177,6 +227,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
     "pickup-claim-expiry": {"task": "evacuation.tasks.pickup_expire_claims_task", "schedule": 60.0},
     "arrival-follow-ups": {"task": "shelters.tasks.arrival_follow_ups_task", "schedule": 30.0},
+    "limit-counters-prune": {"task": "limits.tasks.counters_prune_task", "schedule": 86400.0},
 }
 # An arrival's follow-up (its out-of-shelter report ends, its LINE notice is written)
 # runs this long after the check-in commits, together with every other arrival's by
@@ -332,10 +383,16 @@ if LINE_MODE == "simulator":
     # The simulator's own channel: no real LINE id is needed for a drill.
     LINE_LOGIN_CHANNEL_ID = LINE_LOGIN_CHANNEL_ID or "1000000000"
     LIFF_ID = LIFF_ID or "1000000000-Drill000"
-    # Simulator-only secrets, derived so that the web process and the simulator agree.
-    _simulator_seed = hashlib.sha256(f"line-simulator:{SECRET_KEY}".encode()).hexdigest()
-    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or _simulator_seed[:32]
-    LINE_CHANNEL_ACCESS_TOKEN = LINE_CHANNEL_ACCESS_TOKEN or f"simulator-{_simulator_seed[32:]}"
+
+    # Simulator-only secrets, derived from SECRET_KEY (never a public default, see above)
+    # so that the web process, the simulator and the workers agree without configuration.
+    def _simulator_secret(purpose: str) -> str:
+        return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+    LINE_CHANNEL_SECRET = LINE_CHANNEL_SECRET or _simulator_secret("line-simulator:secret")[:32]
+    LINE_CHANNEL_ACCESS_TOKEN = (
+        LINE_CHANNEL_ACCESS_TOKEN or f"simulator-{_simulator_secret('line-simulator:token')}"
+    )
 # Where the LINE simulator answers (`make run` starts it as its own small server, so
 # a web process never waits on itself).
 LINE_SIMULATOR_URL = env.str(
@@ -350,6 +407,18 @@ LINE_WEBHOOK_URL = env.str(
 # Outbox delivery: retries of 5xx / timeouts / 429 before a chunk is given up.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8, minimum=1)
 OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=2.0, minimum=0.0)
+# LINE's limits per channel: 2,000 pushes and 200 multicasts a second, 60 broadcasts an
+# hour. Every sender together stays below these rates (a token bucket shared through
+# Redis, messaging/rate_limits.py), so more workers never means a storm of 429s.
+LINE_RATE_PUSH_PER_SECOND = env.float(
+    "LINE_RATE_PUSH_PER_SECOND", default=1500, minimum=1, maximum=2000
+)
+LINE_RATE_MULTICAST_PER_SECOND = env.float(
+    "LINE_RATE_MULTICAST_PER_SECOND", default=150, minimum=1, maximum=200
+)
+LINE_RATE_BROADCAST_PER_HOUR = env.float(
+    "LINE_RATE_BROADCAST_PER_HOUR", default=50, minimum=1, maximum=60
+)
 
 # --- API ---------------------------------------------------------------------------
 
@@ -369,13 +438,21 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging -----------------------------------------------------------------------
 
+# Every record is written once, by the root's handler: Django's own handlers on the
+# "django" logger (a second console copy when DEBUG is on, mail to ADMINS, which is not
+# set) are removed. A client error (4xx: a 403, a 404, a CSRF failure) is one line
+# with the method, the user id and the status, never a traceback (lib/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_errors_on_one_line": {"()": "lib.request_log.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": []},
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+        "django.security.csrf": {"filters": ["client_errors_on_one_line"]},
         "django.db.backends": {"level": "WARNING"},
         "django.utils.autoreload": {"level": "WARNING"},
     },

@@ -14,6 +14,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.http import HttpRequest
+
 
 def client_ip(meta: Mapping[str, str], *, trusted_proxies: int) -> str | None:
     """From a request's META: the client's address, or REMOTE_ADDR when there is no
@@ -30,3 +33,8 @@ def client_ip(meta: Mapping[str, str], *, trusted_proxies: int) -> str | None:
         return str(ipaddress.ip_address(hops[-trusted_proxies]))
     except ValueError:  # a proxy that writes something else (e.g. "unknown")
         return remote
+
+
+def request_ip(request: HttpRequest) -> str | None:
+    """The client's address of this request, with the deployment's TRUSTED_PROXIES."""
+    return client_ip(request.META, trusted_proxies=settings.TRUSTED_PROXIES)

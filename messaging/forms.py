@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,14 +46,44 @@ def _milliseconds_field(label: str, maximum: int) -> forms.IntegerField:
     )
 
 
+def _limit_help(line_limit: int) -> str:
+    return _("空欄なら LINE と同じ %(limit)s、0 なら制限しません。") % {"limit": line_limit}
+
+
+def _limit_field(label: str, line_limit: int) -> forms.IntegerField:
+    """A rate limit; left empty it is LINE's own (a form saved before these existed)."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text=lazy(_limit_help, str)(line_limit),
+        error_messages={
+            key: gettext_lazy("0 以上の整数で入力してください。")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+
+
+LIMIT_FIELDS = {
+    "limit_push_per_second": 2000,
+    "limit_multicast_per_second": 200,
+    "limit_broadcast_per_hour": 60,
+}
+
+
 class SimulatorConfigForm(forms.ModelForm):
-    """Latency and fault injection; also the admin's form, so both validate alike."""
+    """Latency, fault injection and rate limits; also the admin's form, so both
+    validate alike."""
 
     latency_ms = _milliseconds_field(gettext_lazy("応答の遅延 (ms)"), 60_000)
     share_429 = _share_field(gettext_lazy("429 の割合"))
     share_500 = _share_field(gettext_lazy("500 の割合"))
     share_timeout = _share_field(gettext_lazy("タイムアウトの割合"))
     timeout_delay_ms = _milliseconds_field(gettext_lazy("タイムアウト時の遅延 (ms)"), 120_000)
+    limit_push_per_second = _limit_field(gettext_lazy("push の上限（1 秒あたり）"), 2000)
+    limit_multicast_per_second = _limit_field(gettext_lazy("multicast の上限（1 秒あたり）"), 200)
+    limit_broadcast_per_hour = _limit_field(gettext_lazy("broadcast の上限（1 時間あたり）"), 60)
 
     class Meta:
         model = SimulatorConfig
@@ -63,6 +94,7 @@ class SimulatorConfigForm(forms.ModelForm):
             "share_timeout",
             "timeout_delay_ms",
             "webhook_url",
+            *LIMIT_FIELDS,
         ]
 
     def clean_webhook_url(self) -> str:
@@ -77,6 +109,9 @@ class SimulatorConfigForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        for name, line_limit in LIMIT_FIELDS.items():
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = line_limit
         shares = [cleaned.get(name) for name in ("share_429", "share_500", "share_timeout")]
         if all(share is not None for share in shares) and sum(shares) > 1:
             raise forms.ValidationError(

@@ -77,7 +77,7 @@ class SimulatedRequest(models.Model):
 
 
 class SimulatorConfig(models.Model):
-    """Latency and fault injection for tests and drills (one row)."""
+    """Latency, fault injection and rate limits for tests and drills (one row)."""
 
     latency_ms = models.PositiveIntegerField(_("応答の遅延 (ms)"), default=0)
     share_429 = models.FloatField(_("429 の割合"), default=0.0)
@@ -93,6 +93,17 @@ class SimulatorConfig(models.Model):
         max_length=300,
         blank=True,
         help_text=_("空欄なら設定 LINE_WEBHOOK_URL"),
+    )
+    # LINE's rate limits per channel, answered with 429 above them as LINE does; tests
+    # and drills may set them lower. 0: no limit.
+    limit_push_per_second = models.PositiveIntegerField(
+        _("push の上限（1 秒あたり）"), default=2000, help_text=_("0 なら制限しません。")
+    )
+    limit_multicast_per_second = models.PositiveIntegerField(
+        _("multicast の上限（1 秒あたり）"), default=200, help_text=_("0 なら制限しません。")
+    )
+    limit_broadcast_per_hour = models.PositiveIntegerField(
+        _("broadcast の上限（1 時間あたり）"), default=60, help_text=_("0 なら制限しません。")
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -24,7 +25,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone, translation
 
 from lib.tasks import publish
-from messaging import line
+from messaging import line, rate_limits
 from messaging.friends import blocked_friends, reachable_friends
 from messaging.models import OutboxChunk, OutboxMessage
 
@@ -160,6 +161,13 @@ def outbox_chunk_send(*, chunk_id: int, now=None) -> SendOutcome:
     chunk = OutboxChunk.objects.select_related("message").get(pk=chunk_id)
     message = chunk.message
     recipients, skipped = _without_blocked(chunk.user_ids)
+    if recipients or message.kind == OutboxMessage.Kind.BROADCAST:
+        # Wait for LINE's rate limit here rather than meet it as a 429 (rate_limits).
+        reservation = rate_limits.reserve(message.kind)
+        if not reservation.reserved:
+            return _put_back(chunk, now=now, delay=reservation.wait)
+        if reservation.wait:
+            time.sleep(reservation.wait)
     try:
         if message.kind == OutboxMessage.Kind.BROADCAST:
             line.broadcast(message.messages, retry_key=str(chunk.retry_key))
@@ -198,6 +206,18 @@ def outbox_chunk_send(*, chunk_id: int, now=None) -> SendOutcome:
         outcome = SendOutcome("sent")
     outbox_message_refresh(message_id=message.pk)
     return outcome
+
+
+def _put_back(chunk: OutboxChunk, *, now, delay: float) -> SendOutcome:
+    """Not sent: the rate limit's next token is further off than a worker should sleep.
+    Due again then; it was not an attempt, so it costs none of the chunk's attempts."""
+    OutboxChunk.objects.filter(pk=chunk.pk, status=OutboxChunk.Status.SENDING).update(
+        status=OutboxChunk.Status.PENDING,
+        attempts=F("attempts") - 1,
+        claimed_at=None,
+        next_attempt_at=now + timedelta(seconds=delay),
+    )
+    return SendOutcome("retry", retry_in=delay)
 
 
 def _finish(chunk, status, *, status_code=None, error="", delivered=0, skipped=0) -> None:

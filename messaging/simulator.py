@@ -8,7 +8,9 @@ HTTP through messaging/line.py, exactly as it reaches real LINE.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import random
 import re
 import secrets
@@ -17,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -28,13 +31,16 @@ from messaging.models import (
     SimulatorConfig,
 )
 
+logger = logging.getLogger(__name__)
+
 ISSUER = "https://access.line.me"
 ID_TOKEN_LIFETIME_SECONDS = 3600
 
 
 def _signing_key() -> bytes:
-    return hashlib.sha256(
-        b"hakobou-line-simulator-id-token" + settings.SECRET_KEY.encode()
+    # SECRET_KEY is never a public default (settings.py): a development run makes its own.
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"hakobou-line-simulator-id-token", hashlib.sha256
     ).digest()
 
 
@@ -121,6 +127,7 @@ def config_update(**values) -> SimulatorConfig:
     for name, value in values.items():
         setattr(current, name, value)
     current.save()
+    _rate_counts_forget()
     return current
 
 
@@ -141,17 +148,113 @@ def _fault(cfg: SimulatorConfig) -> str | None:
     return None
 
 
+def _unauthorized(authorization: str | None) -> ApiOutcome | None:
+    """LINE's 401 unless the request carries the channel's access token (the configured
+    LINE_CHANNEL_ACCESS_TOKEN, never derivable from a public value: settings.py)."""
+    token = settings.LINE_CHANNEL_ACCESS_TOKEN
+    if not authorization or not authorization.startswith("Bearer "):
+        return ApiOutcome(
+            401,
+            {
+                "message": "Authorization header required. "
+                "Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'"
+            },
+        )
+    if not token or not hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
+        return ApiOutcome(
+            401,
+            {
+                "message": "Authentication failed. "
+                "Confirm that the access token in the authorization header is valid."
+            },
+        )
+    return None
+
+
+# Rate limits (SimulatorConfig.limit_*): requests counted per window in the cache, which
+# every process of the simulator shares through Redis (per process without it). LINE
+# counts per channel; the simulator has one. A fixed window is enough: a sender that
+# keeps below the limit in every moving window keeps below it in every fixed one.
+_RATE_LIMITS = {
+    "push": ("limit_push_per_second", 1),
+    "multicast": ("limit_multicast_per_second", 1),
+    "broadcast": ("limit_broadcast_per_hour", 3600),
+}
+_429_COUNT_KEY = "line-simulator:answered-429"
+
+
+def _rate_count_key(endpoint: str, window: int, now: float) -> str:
+    return f"line-simulator:requests:{endpoint}:{int(now // window)}"
+
+
+def _rate_counts_forget() -> None:
+    """New limits count from now: the requests of the current windows are forgotten."""
+    now = time.time()
+    keys = [
+        _rate_count_key(endpoint, window, now) for endpoint, (_, window) in _RATE_LIMITS.items()
+    ]
+    try:
+        cache.delete_many(keys)
+    except Exception as exc:
+        logger.warning("LINE simulator: request counts not reset (%s)", exc)
+
+
+def _request_count(endpoint: str) -> int | None:
+    """Count this request in its window as it arrives, as LINE does: before anything
+    that may wait (the database), so a stalled moment does not count a burst later.
+    The count so far in the window; None when not limited or not counted."""
+    if endpoint not in _RATE_LIMITS:
+        return None
+    _, window = _RATE_LIMITS[endpoint]
+    key = _rate_count_key(endpoint, window, time.time())
+    try:
+        cache.add(key, 0, timeout=window + 10)
+        return cache.incr(key)
+    except Exception as exc:  # Redis down (or the window's key just expired): let it through
+        logger.warning("LINE simulator: %s requests not counted (%s)", endpoint, exc)
+        return None
+
+
+def _over_rate_limit(endpoint: str, count: int | None, cfg: SimulatorConfig) -> bool:
+    if count is None:
+        return False
+    limit = getattr(cfg, _RATE_LIMITS[endpoint][0])
+    return bool(limit) and count > limit
+
+
+def _count_429() -> None:
+    try:
+        cache.add(_429_COUNT_KEY, 0, timeout=None)
+        cache.incr(_429_COUNT_KEY)
+    except Exception as exc:
+        logger.warning("LINE simulator: a 429 not counted (%s)", exc)
+
+
+def answered_429_count() -> int:
+    """How many 429s the simulator has answered (rate limits and injected ones), e.g. for
+    bench/delivery.py, which must see none."""
+    return int(cache.get(_429_COUNT_KEY) or 0)
+
+
 def api_send(
     *, endpoint: str, body: dict, retry_key: str | None, authorization: str | None
 ) -> ApiOutcome:
     """push / multicast / broadcast / reply, answered as LINE answers them."""
-    if authorization != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
-        return ApiOutcome(401, {"message": "Authentication failed."})
+    refused = _unauthorized(authorization)
+    if refused is not None:
+        return refused
+    count = _request_count(endpoint)
     cfg = config()
+    if _over_rate_limit(endpoint, count, cfg):
+        _count_429()
+        return ApiOutcome(
+            429, {"message": "The API rate limit has been exceeded. Try again later."}
+        )
     if cfg.latency_ms:
         time.sleep(cfg.latency_ms / 1000)
     fault = _fault(cfg)
     if fault == "429":
+        _count_429()
         return ApiOutcome(429, {"message": "Too Many Requests"})
     if fault == "500":
         return ApiOutcome(500, {"message": "Internal Server Error"})
@@ -248,8 +351,9 @@ def _store_by_copy(user_pks: list[int], messages: list[dict], endpoint: str, ret
 
 
 def api_profile(*, user_id: str, authorization: str | None) -> ApiOutcome:
-    if authorization != f"Bearer {settings.LINE_CHANNEL_ACCESS_TOKEN}":
-        return ApiOutcome(401, {"message": "Authentication failed."})
+    refused = _unauthorized(authorization)
+    if refused is not None:
+        return refused
     user = SimulatedUser.objects.filter(user_id=user_id, is_friend=True).first()
     if user is None:
         return ApiOutcome(404, {"message": "Not found"})

@@ -25,8 +25,9 @@ from residents.models import (
     TakeoverRequest,
 )
 from residents.registration import takeover_decide
-from residents.services import detail_view_log
+from residents.services import account_unsuspend, detail_view_log
 from residents.uploads import registry_import_enqueue
+from residents.withdrawal import account_withdraw, resident_forget
 
 
 @admin.register(Area)
@@ -50,6 +51,28 @@ class ResponderUserAdmin(UserAdmin):
     inlines = [ResponderProfileInline]
     list_display = ("username", "last_name", "first_name", "is_staff", "is_active")
     list_filter = ("is_staff", "is_active", "groups")
+
+
+class ForgetOnDeleteMixin:
+    """ "Delete" in admin follows the withdrawal rule: the person's own data goes, the
+    row stays for the stays, events and reports that point to it (residents.withdrawal)."""
+
+    def forget(self, obj) -> None:
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing else is deleted and nothing blocks it: the rows are anonymised (the
+        # permission to delete the object itself is checked before this).
+        objs = list(objs)
+        model_count = {self.model._meta.verbose_name_plural: len(objs)}
+        return [str(obj) for obj in objs], model_count, set(), []
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        self.forget(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.forget(obj)
 
 
 class DetailViewLogMixin:
@@ -251,7 +274,7 @@ class ResidentLinkInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
+class ResidentAdmin(ForgetOnDeleteMixin, DetailViewLogMixin, admin.ModelAdmin):
     """Residents known to the portal. Unverified ones (not found in the registry,
     entered by hand) are marked so staff can check them."""
 
@@ -279,6 +302,9 @@ class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
     def verified(self, obj: Resident) -> bool:
         return obj.is_verified
 
+    def forget(self, obj: Resident) -> None:
+        resident_forget(resident=obj)
+
     def save_model(self, request: HttpRequest, obj: Resident, form, change: bool) -> None:
         # Staff may correct the kana or birth date: reception must still find the person.
         obj.match_index = resident_match_index(obj)
@@ -286,12 +312,30 @@ class ResidentAdmin(DetailViewLogMixin, admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "consented_at", "created_at")
+class AccountAdmin(ForgetOnDeleteMixin, admin.ModelAdmin):
+    list_display = ("__str__", "kind", "consented_at", "suspended_at", "created_at")
+    list_filter = (("suspended_at", admin.EmptyFieldListFilter),)
+    actions = ["unsuspend"]
     search_fields = ("=line_user_id", "display_name")
-    readonly_fields = ("line_user_id", "recovery_code_hash", "consented_at", "created_at")
+    readonly_fields = (
+        "line_user_id",
+        "recovery_code_hash",
+        "consented_at",
+        "suspended_at",
+        "suspended_by",
+        "created_at",
+    )
     exclude = ("residents",)
     inlines = [ResidentLinkInline]
+
+    def forget(self, obj: Account) -> None:
+        account_withdraw(account=obj)
+
+    @admin.action(description=_("利用停止を解除する"))
+    def unsuspend(self, request: HttpRequest, queryset) -> None:
+        for account in queryset.filter(suspended_at__isnull=False):
+            account_unsuspend(account=account)
+        self.message_user(request, _("利用停止を解除しました。"))
 
     @admin.display(description=_("種別"))
     def kind(self, obj: Account) -> str:

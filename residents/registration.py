@@ -12,17 +12,25 @@ import datetime
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from lib.roles import is_city_staff
+from limits.services import (
+    Budget,
+    BudgetExhausted,
+    budget_spend,
+    budgets_refund,
+    budgets_spend,
+)
 from messaging import line
+from residents import budgets
 from residents.blind_index import resident_match_index
 from residents.models import (
     Account,
@@ -65,12 +73,15 @@ def _recovery_hash(code: str) -> str:
 
 
 @transaction.atomic
-def account_create_web() -> tuple[Account, str]:
+def account_create_web(*, ip_address: str | None = None) -> tuple[Account, str]:
     """A browser identity for someone without LINE; returns the recovery code, shown once.
 
     16 characters from 32 symbols = 80 bits: not guessable, so the code alone finds
-    the account.
+    the account. New identities per address are limited (TooManyAttempts): each has
+    budgets of its own, so rotating identities must not multiply them.
     """
+    if ip_address:
+        budgets_spend([(budgets.new_web_identities(), f"ip:{ip_address}")])
     code = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(16))
     account = Account.objects.create(recovery_code_hash=_recovery_hash(code))
     return account, "-".join(code[i : i + 4] for i in range(0, 16, 4))
@@ -113,28 +124,48 @@ class MatchOutcome:
         return self.candidates[0] if self.result == MatchResult.MATCHED else None
 
 
-def _recent_failures(actor: Actor) -> tuple[int, int]:
-    since = timezone.now() - datetime.timedelta(seconds=settings.REGISTRY_MATCH_WINDOW_SECONDS)
-    failures = MatchAttempt.objects.filter(created_at__gte=since, result=MatchAttempt.Result.NONE)
-    own = 0
+# Raised when a budget is spent (limits.services); retry_after says when to come back.
+TooManyAttempts = BudgetExhausted
+
+
+def _guess_budgets(actor: Actor) -> list[tuple[Budget, str]]:
+    """What a registry guess spends: a helper their own budget only; a resident their
+    identity's and their address's."""
+    if actor.user is not None:
+        return [(budgets.helper_guesses(), f"user:{actor.user.pk}")]
+    spent = []
     if actor.account is not None:
-        own = failures.filter(account=actor.account).count()
-    elif actor.user is not None:
-        own = failures.filter(user=actor.user).count()
-    by_ip = failures.filter(ip_address=actor.ip_address).count() if actor.ip_address else 0
-    return own, by_ip
-
-
-def match_is_locked(actor: Actor) -> bool:
-    limit = settings.REGISTRY_MATCH_MAX_FAILURES
-    own, by_ip = _recent_failures(actor)
-    return own >= limit or by_ip >= limit
+        spent.append((budgets.identity_guesses(), f"account:{actor.account.pk}"))
+    if actor.ip_address:
+        spent.append((budgets.address_guesses(), f"ip:{actor.ip_address}"))
+    return spent
 
 
 def _audit(actor: Actor, result: MatchResult) -> None:
     MatchAttempt.objects.create(
         account=actor.account, user=actor.user, ip_address=actor.ip_address, result=result
     )
+
+
+def _guarded(actor: Actor, search: Callable[[], list[RegistryPerson]]) -> MatchOutcome:
+    """A registry search that counts against the budgets only when it finds nobody.
+
+    The attempt is reserved before searching, so "may I search?" and "record this
+    attempt" are one atomic step: fifty parallel guesses get no more searches than
+    fifty in a row. A locked actor is told so without the registry being searched at
+    all, so the answer cannot reveal whether the data would have matched."""
+    spends = _guess_budgets(actor)
+    try:
+        budgets_spend(spends)
+    except TooManyAttempts:
+        _audit(actor, MatchResult.LOCKED)
+        return MatchOutcome(MatchResult.LOCKED)
+    outcome = _outcome(actor, search())
+    if outcome.result == MatchResult.NONE:
+        budget_spend(budgets.city_failures(), "city")
+    else:
+        budgets_refund(spends)
+    return outcome
 
 
 def _outcome(actor: Actor, candidates: list[RegistryPerson]) -> MatchOutcome:
@@ -159,10 +190,7 @@ def registry_match(*, actor: Actor, kana: str, birth_date: datetime.date) -> Mat
     A locked actor is told so without the registry being searched at all, so the
     answer cannot reveal whether the data would have matched.
     """
-    if match_is_locked(actor):
-        _audit(actor, MatchResult.LOCKED)
-        return MatchOutcome(MatchResult.LOCKED)
-    return _outcome(actor, registry_candidates(kana=kana, birth_date=birth_date))
+    return _guarded(actor, lambda: registry_candidates(kana=kana, birth_date=birth_date))
 
 
 _BLOCK_NUMBER = re.compile(r"(\d+)\s*(?:番地?|丁目|-|－|の)")
@@ -181,32 +209,32 @@ def registry_match_narrow(
     sex: str | None = None,
 ) -> MatchOutcome:
     """Several people share the kana and birth date: one more factor picks one."""
-    if match_is_locked(actor):
-        _audit(actor, MatchResult.LOCKED)
-        return MatchOutcome(MatchResult.LOCKED)
-    people = list(RegistryPerson.objects.filter(pk__in=candidate_ids, is_active=True))
-    if house_number:
-        wanted = house_number.strip().lstrip("0")
-        people = [p for p in people if (house_number_of(p.address) or "").lstrip("0") == wanted]
-    if sex:
-        people = [p for p in people if p.sex == sex]
-    return _outcome(actor, people)
 
+    def search() -> list[RegistryPerson]:
+        people = list(RegistryPerson.objects.filter(pk__in=candidate_ids, is_active=True))
+        if house_number:
+            wanted = house_number.strip().lstrip("0")
+            people = [p for p in people if (house_number_of(p.address) or "").lstrip("0") == wanted]
+        if sex:
+            people = [p for p in people if p.sex == sex]
+        return people
 
-class TooManyAttempts(Exception):
-    pass
+    return _guarded(actor, search)
 
 
 def account_recover(*, actor: Actor, code: str) -> Account | None:
     """Sign back in with a recovery code. Codes are 80-bit random values; a flood of
-    guesses from one address is refused all the same, and failures are audited."""
-    if match_is_locked(actor):
-        raise TooManyAttempts
+    guesses from one address is refused all the same (a budget of its own, apart from
+    registry guesses), and failures are audited."""
+    spends = [(budgets.recovery_guesses(), f"ip:{actor.ip_address}")] if actor.ip_address else []
+    budgets_spend(spends)
     account = None
     if code and len(re.sub(r"[^A-Za-z0-9]", "", code)) == 16:
         account = Account.objects.filter(recovery_code_hash=_recovery_hash(code)).first()
     if account is None:
         _audit(actor, MatchResult.NONE)
+    else:
+        budgets_refund(spends)
     return account
 
 
@@ -369,31 +397,6 @@ def resident_update(*, resident: Resident, **changes) -> Resident:
     resident.match_index = resident_match_index(resident)
     resident.save()
     return resident
-
-
-@transaction.atomic
-def resident_unlink(*, account: Account, resident: Resident) -> None:
-    """Remove a link; a resident nobody is linked to any more loses what was self-entered."""
-    ResidentLink.objects.filter(account=account, resident=resident).delete()
-    TakeoverRequest.objects.filter(
-        account=account, resident=resident, status=TakeoverRequest.Status.PENDING
-    ).delete()
-    if not resident.links.exists():
-        resident.delete()
-
-
-@transaction.atomic
-def account_withdraw(*, account: Account) -> None:
-    """退会: unlink everyone; self-entered data goes; a LINE account row stays (so the
-    city still knows whether it may message them), a web identity goes entirely."""
-    for link in list(account.links.select_related("resident")):
-        resident_unlink(account=account, resident=link.resident)
-    TakeoverRequest.objects.filter(account=account, status=TakeoverRequest.Status.PENDING).delete()
-    if account.is_line:
-        account.consented_at = None
-        account.save(update_fields=["consented_at"])
-    else:
-        account.delete()
 
 
 @transaction.atomic

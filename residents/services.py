@@ -12,7 +12,14 @@ from django.db import transaction
 
 from lib.prepared import PreparedInsert
 from lib.roles import Role
-from residents.models import Area, DetailView, RegistryPerson, Resident, ResponderProfile
+from residents.models import (
+    Account,
+    Area,
+    DetailView,
+    RegistryPerson,
+    Resident,
+    ResponderProfile,
+)
 
 User = get_user_model()
 
@@ -98,3 +105,11 @@ def detail_view_log(
         DetailView(user=user, registry_ref=person.pk, context=context) for person in registry_people
     ]
     _insert_detail_views(*rows)  # on every reception scan: prepared
+
+
+def account_unsuspend(*, account: Account) -> Account:
+    """Staff lift a suspension (evacuation.moderation.account_suspend): the identity
+    may make reports and pickup requests again."""
+    Account.objects.filter(pk=account.pk).update(suspended_at=None, suspended_by=None)
+    account.refresh_from_db(fields=["suspended_at", "suspended_by"])
+    return account

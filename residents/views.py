@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -16,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lib.client_ip import client_ip
-from lib.roles import responder_required
+from lib.client_ip import request_ip
+from lib.roles import is_city_staff, responder_required
 from messaging import line
 from messaging.models import SimulatedUser
-from residents import hub, registration
+from residents import hub, registration, withdrawal
 from residents.forms import (
     BirthDateForm,
     ConsentForm,
@@ -65,7 +66,12 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     context = {"next": next_url, "liff_id": settings.LIFF_ID}
     if settings.LINE_MODE == "simulator":
-        context["simulated_users"] = SimulatedUser.objects.all()[:50]
+        # Staff may open any simulated user; anyone else only those this browser made
+        # (a drill's list of residents is not for every visitor to see or pick from).
+        users = SimulatedUser.objects.all()
+        if not is_city_staff(request.user):
+            users = users.filter(user_id__in=_simulated_users_made_here(request))
+        context["simulated_users"] = users[:50]
     return render(request, "residents/start.html", context)
 
 
@@ -104,10 +110,26 @@ def line_session(request: HttpRequest) -> HttpResponse:
     return _signed_in_response(request, account, next_url, as_json=True)
 
 
+# The simulated LINE users made in this browser's session (drill mode), newest last: it
+# may sign in as them again, e.g. after a sign-in that failed. The session is ours
+# (server-side, its id unguessable), so a visitor cannot add someone else's user to it.
+SIMULATED_USERS_MADE_HERE = "drill.simulated_users_made_here"
+SIMULATED_USERS_REMEMBERED = 20
+
+
+def _simulated_users_made_here(request: HttpRequest) -> list[str]:
+    made = request.session.get(SIMULATED_USERS_MADE_HERE)
+    return [user_id for user_id in made if isinstance(user_id, str)] if made else []
+
+
 @require_POST
 def simulator_session(request: HttpRequest) -> HttpResponse:
     """Drill mode: act as LINE would for a chosen (or new) simulated user, then verify
-    the issued ID token through the same code path as a real one."""
+    the issued ID token through the same code path as a real one.
+
+    Anyone may make a new simulated user (a public drill needs no account). An existing
+    one may be chosen only by staff or by the browser that made it: choosing is signing
+    in as that person, with their reports and pickups."""
     if settings.LINE_MODE != "simulator":
         raise Http404
     from messaging import simulator
@@ -116,6 +138,8 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
     display_name = request.POST.get("display_name", "").strip()
     if display_name:
         user = simulator.simulated_user_create(display_name=display_name)
+        made = [*_simulated_users_made_here(request), user.user_id]
+        request.session[SIMULATED_USERS_MADE_HERE] = made[-SIMULATED_USERS_REMEMBERED:]
         # Someone who opens the city's LIFF app from its rich menu is a friend of the
         # account: LINE would have sent the portal a follow event.
         try:
@@ -123,10 +147,13 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
         except requests.RequestException:
             logger.warning("drill sign-in: the follow event did not reach the webhook")
     else:
-        user = SimulatedUser.objects.filter(user_id=request.POST.get("user_id", "")).first()
+        user_id = request.POST.get("user_id", "")
+        allowed = is_city_staff(request.user) or user_id in _simulated_users_made_here(request)
+        # Someone else's user is answered like an unknown one: nothing to learn by probing.
+        user = SimulatedUser.objects.filter(user_id=user_id).first() if allowed else None
         if user is None:
             messages.error(request, _("LINE ユーザーを選ぶか、新しい名前を入力してください。"))
-            return redirect(f"{reverse('residents:start')}?next={next_url}")
+            return redirect(f"{reverse('residents:start')}?{urlencode({'next': next_url})}")
     try:
         account = registration.account_from_id_token(id_token=simulator.id_token_issue(user))
     except line.LineError as exc:
@@ -137,7 +164,18 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
 @require_POST
 def web_session(request: HttpRequest) -> HttpResponse:
     """For people without LINE: a browser identity and a recovery code to write down."""
-    account, code = registration.account_create_web()
+    try:
+        account, code = registration.account_create_web(ip_address=request_ip(request))
+    except registration.TooManyAttempts:
+        messages.error(
+            request,
+            _(
+                "この端末のネットワークから短い時間に多くの登録が始められたため、"
+                "しばらく受け付けを止めています。時間をおいてお試しいただくか、"
+                "お近くの避難所・支援者にご相談ください。"
+            ),
+        )
+        return redirect("residents:start")
     sign_in(request, account)
     request.session["recovery_code_once"] = code
     return redirect("residents:recovery-code")
@@ -156,7 +194,7 @@ def recovery_code(request: HttpRequest) -> HttpResponse:
 def recover(request: HttpRequest) -> HttpResponse:
     form = RecoveryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        actor = Actor(ip_address=_client_ip(request))
+        actor = Actor(ip_address=request_ip(request))
         try:
             account = registration.account_recover(actor=actor, code=form.cleaned_data["code"])
         except registration.TooManyAttempts:
@@ -240,7 +278,7 @@ def _editable(resident: Resident) -> tuple[str, ...]:
 @account_required
 def resident_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _own_resident(request, pk)
-    registration.resident_unlink(account=current_account(request), resident=resident)
+    withdrawal.resident_unlink(account=current_account(request), resident=resident)
     messages.success(request, _("登録を解除しました。"))
     return redirect("residents:home")
 
@@ -249,7 +287,7 @@ def resident_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 @account_required
 def withdraw(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        registration.account_withdraw(account=current_account(request))
+        withdrawal.account_withdraw(account=current_account(request))
         sign_out(request)
         return render(request, "residents/withdrawn.html")
     return render(request, "residents/withdraw.html")
@@ -286,12 +324,8 @@ def _exit_url(flow: str) -> str:
     )
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_ip(request.META, trusted_proxies=settings.TRUSTED_PROXIES)
-
-
 def _actor(request: HttpRequest, flow: str) -> Actor:
-    ip = _client_ip(request)
+    ip = request_ip(request)
     if flow == RESIDENT:
         return Actor(account=current_account(request), ip_address=ip)
     return Actor(user=request.user, ip_address=ip)

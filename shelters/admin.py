@@ -1,11 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
 from lib.admin import ReadOnlyAdminMixin
 from lib.maps import MAP_CONFIG_ID, map_config
 from shelters.models import PresenceEvent, Shelter, ShelterStatusChange
-from shelters.services import shelter_set_status
+from shelters.services import PeopleStillInside, StatusChangeRefused, shelter_set_status
 
 
 class ShelterStatusChangeInline(admin.TabularInline):
@@ -53,21 +53,40 @@ class ShelterAdmin(admin.ModelAdmin):
         )
 
     def _set(self, request, queryset, status, message):
+        """Through the service, shelter by shelter: one it refuses (people still inside
+        a shelter to close, a closed one to mark full) is left as it was and named."""
+        changed = 0
         for shelter in queryset:
-            shelter_set_status(shelter=shelter, status=status, user=request.user)
-        self.message_user(request, message)
+            try:
+                shelter_set_status(shelter=shelter, status=status, user=request.user)
+            except PeopleStillInside as refused:
+                self.message_user(
+                    request,
+                    _(
+                        "%(refusal)s 管理画面からは閉鎖できません。ダッシュボードの「避難所の状況」"
+                        "で「閉鎖にする」を押すと、移動先か退所の理由を選んで閉鎖できます。"
+                    )
+                    % {"refusal": refused.message},
+                    messages.ERROR,
+                )
+            except StatusChangeRefused as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, message % {"count": changed})
 
     @admin.action(description=_("選択した避難所を開設する"))
     def open_shelters(self, request, queryset):
-        self._set(request, queryset, Shelter.Status.OPEN, _("開設しました。"))
+        self._set(request, queryset, Shelter.Status.OPEN, _("%(count)s か所を開設しました。"))
 
     @admin.action(description=_("選択した避難所を満員にする"))
     def mark_full(self, request, queryset):
-        self._set(request, queryset, Shelter.Status.FULL, _("満員にしました。"))
+        self._set(request, queryset, Shelter.Status.FULL, _("%(count)s か所を満員にしました。"))
 
     @admin.action(description=_("選択した避難所を閉鎖する"))
     def close_shelters(self, request, queryset):
-        self._set(request, queryset, Shelter.Status.CLOSED, _("閉鎖しました。"))
+        self._set(request, queryset, Shelter.Status.CLOSED, _("%(count)s か所を閉鎖しました。"))
 
 
 @admin.register(PresenceEvent)

@@ -1,6 +1,6 @@
 """What else an arrival at a shelter sets off, for apps above shelters.
 
-A moment after each check-in, shelters.services.arrival_follow_ups handles the due
+A moment after each check-in, shelters.follow_ups.arrival_follow_ups handles the due
 arrivals in batches. An app that must react (evacuation: the person leaves their
 out-of-shelter report) registers a follow-up here in its AppConfig.ready(): given a
 batch, it reads what it needs for all of it at once and returns what to do for one

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shelters.selectors import close_destinations, occupancy_of
+from shelters.services import CheckEveryoneOut, MoveEveryone, PeopleInsideDecision
+
 
 class PosterCheckInForm(forms.Form):
     """Self and family check in in one step, with a count for unregistered companions."""
@@ -77,3 +80,74 @@ class ShelterSearchForm(forms.Form):
         if data.get("lat") is not None and data.get("lng") is not None:
             return data["lat"], data["lng"]
         return None, None
+
+
+class ShelterCloseForm(forms.Form):
+    """Closing a shelter with people inside: move them all to another shelter, or check
+    them all out with a reason (shelters.services.shelter_set_status)."""
+
+    MOVE = "move"
+    CHECK_OUT = "check_out"
+
+    decision = forms.ChoiceField(
+        label=_("入所中の方をどうしますか"),
+        choices=[
+            (MOVE, _("ほかの避難所へ移動する")),
+            (CHECK_OUT, _("全員を退所にする")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("移動するか退所にするかを選んでください。"),
+            "invalid_choice": _("移動するか退所にするかを選んでください。"),
+        },
+    )
+    to_shelter = forms.ModelChoiceField(
+        label=_("移動先の避難所（移動するとき）"),
+        queryset=None,
+        required=False,
+        empty_label=_("（選んでください）"),
+        error_messages={
+            "invalid_choice": _(
+                "その避難所には移動できません（閉鎖された可能性があります）。"
+                "一覧からもう一度選んでください。"
+            ),
+        },
+    )
+    reason = forms.CharField(
+        label=_("退所にする理由（退所にするとき）"),
+        required=False,
+        max_length=150,
+        help_text=_("例：自宅に戻れる見込みとなったため。開設・閉鎖の記録に残ります。"),
+        error_messages={"max_length": _("理由は 150 文字以内で入力してください。")},
+    )
+
+    def __init__(self, *args, shelter, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_shelter"]
+        field.queryset = close_destinations(shelter)
+        field.label_from_instance = lambda other: (
+            _("%(name)s（%(congestion)s・入所 %(people)s 人 / 定員 %(capacity)s 人）")
+            % {
+                "name": other.name,
+                "congestion": occupancy_of(other).congestion_label,
+                "people": occupancy_of(other).people,
+                "capacity": other.capacity,
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        # A field with an error of its own (a shelter no longer open, a reason too long)
+        # keeps that error.
+        if decision == self.MOVE and not self.has_error("to_shelter") and not data["to_shelter"]:
+            self.add_error("to_shelter", _("移動先の避難所を選んでください。"))
+        if decision == self.CHECK_OUT and not self.has_error("reason") and not data["reason"]:
+            self.add_error("reason", _("退所にする理由を入力してください。"))
+        return data
+
+    def people_inside(self) -> PeopleInsideDecision:
+        """The decision for shelter_set_status (the form must be valid)."""
+        if self.cleaned_data["decision"] == self.MOVE:
+            return MoveEveryone(to=self.cleaned_data["to_shelter"])
+        return CheckEveryoneOut(reason=self.cleaned_data["reason"].strip())

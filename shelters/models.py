@@ -99,7 +99,8 @@ class Method(models.TextChoices):
 class Stay(models.Model):
     """A person's current or past stay at a shelter; at most one open per person."""
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="stays")
+    # PROTECT: a shelter's history outlives a withdrawal (the person is anonymised).
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="stays")
     shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="stays")
     checked_in_at = models.DateTimeField(_("入所日時"), auto_now_add=True)
     checked_out_at = models.DateTimeField(_("退所日時"), null=True, blank=True)
@@ -138,7 +139,7 @@ class PresenceEvent(models.Model):
         CHECK_OUT = "out", _("退所")
         TRANSFER = "transfer", _("移動")
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
     shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="+")
     from_shelter = models.ForeignKey(
         Shelter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -153,7 +154,7 @@ class PresenceEvent(models.Model):
     )
     companions = models.PositiveSmallIntegerField(_("同行者（未登録）"), default=0)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
-    # An arrival not yet followed up (shelters.services.arrival_follow_ups: its
+    # An arrival not yet followed up (shelters.follow_ups.arrival_follow_ups: its
     # out-of-shelter report, its LINE notice); cleared once that is done.
     follow_up_due = models.BooleanField(_("到着後の処理待ち"), default=False, editable=False)
 

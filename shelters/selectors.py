@@ -34,6 +34,7 @@ CONGESTION_LABELS = {
     "available": _("空きあり"),
     "crowded": _("混雑"),
     "full": _("満員"),
+    "closed": _("受け入れ停止"),
 }
 
 
@@ -41,7 +42,8 @@ CONGESTION_LABELS = {
 class Occupancy:
     people: int
     capacity: int
-    congestion: str  # "available" 空きあり | "crowded" 混雑 | "full" 満員
+    # "available" 空きあり | "crowded" 混雑 | "full" 満員 | "closed" 受け入れ停止
+    congestion: str
 
     @property
     def congestion_label(self) -> str:
@@ -49,6 +51,9 @@ class Occupancy:
 
 
 def congestion(*, people: int, capacity: int, status: str) -> str:
+    """A closed shelter takes nobody, whatever room it has: never 空きあり."""
+    if status == Shelter.Status.CLOSED:
+        return "closed"
     if status == Shelter.Status.FULL or (capacity and people >= capacity):
         return "full"
     if capacity and people >= capacity * CROWDED_SHARE:
@@ -65,7 +70,7 @@ def shelters_with_occupancy(queryset: QuerySet[Shelter] | None = None) -> QueryS
     )
 
 
-def _occupancy_of(annotated: Shelter) -> Occupancy:
+def occupancy_of(annotated: Shelter) -> Occupancy:
     """From a shelter annotated by shelters_with_occupancy."""
     people = annotated.residents_present + annotated.companions_present
     return Occupancy(
@@ -76,7 +81,36 @@ def _occupancy_of(annotated: Shelter) -> Occupancy:
 
 
 def occupancy(shelter: Shelter) -> Occupancy:
-    return _occupancy_of(shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get())
+    return occupancy_of(shelters_with_occupancy(Shelter.objects.filter(pk=shelter.pk)).get())
+
+
+@dataclass(frozen=True)
+class PeopleInside:
+    """Who is checked in at a shelter now: registered people (one open stay each) and
+    the unregistered companions who came with them."""
+
+    residents: int
+    companions: int
+
+    @property
+    def people(self) -> int:
+        return self.residents + self.companions
+
+
+def people_inside(shelter: Shelter) -> PeopleInside:
+    counts = Stay.objects.filter(shelter=shelter, checked_out_at__isnull=True).aggregate(
+        residents=Count("pk"), companions=Sum("companions", default=0)
+    )
+    return PeopleInside(residents=counts["residents"], companions=counts["companions"])
+
+
+def close_destinations(shelter: Shelter) -> QuerySet[Shelter]:
+    """Where the people of a closing shelter can be moved: every other shelter that is
+    not closed (a full one too: people on their way are still taken in), by code, with
+    their occupancy (shelters_with_occupancy)."""
+    return shelters_with_occupancy(
+        Shelter.objects.exclude(status=Shelter.Status.CLOSED).exclude(pk=shelter.pk)
+    ).order_by("code")
 
 
 def open_stay_of(resident: Resident) -> Stay | None:
@@ -190,7 +224,7 @@ def shelter_search(
                 if lat is not None and lng is not None
                 else None
             ),
-            occupancy=_occupancy_of(shelter),
+            occupancy=occupancy_of(shelter),
         )
         for shelter in shelters_with_occupancy(shelters)
     ]
@@ -235,6 +269,7 @@ RECEPTION_FIELDS = (
     "name",
     "name_kana",
     "care",
+    "withdrawn_at",  # someone who withdrew is shown as 退会された方
     "registry_person__name",
     "registry_person__name_kana",
     "registry_person__needs_support",
@@ -384,7 +419,7 @@ def shelter_board() -> list[BoardRow]:
     for shelter_id, codes in present.iterator(chunk_size=2000):
         care[shelter_id].update(codes or ())
     return [
-        BoardRow(shelter=shelter, occupancy=_occupancy_of(shelter), care=dict(care[shelter.pk]))
+        BoardRow(shelter=shelter, occupancy=occupancy_of(shelter), care=dict(care[shelter.pk]))
         for shelter in shelters_with_occupancy(Shelter.objects.order_by("code"))
     ]
 

@@ -8,24 +8,17 @@ person, so double scans and two devices at once are harmless.
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from lib.tasks import publish, runs_inline
-from messaging.services import outbox_enqueue_text
-from residents.models import Account, Resident, ResidentLink
+from residents.models import Account, Resident
 from residents.registration import resident_for_registry
-from shelters import arrivals
+from shelters.follow_ups import arrival_follow_ups_wake
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
 from shelters.selectors import ReceptionPerson, open_stay_of
 
@@ -46,19 +39,177 @@ def shelter_upsert(*, code: str, hazards: tuple[str, ...] = (), **fields) -> She
     return shelter
 
 
+# --- Opening, filling and closing -----------------------------------------------------------
+#
+# A shelter's row lock orders status changes against arrivals. A status change holds
+# FOR NO KEY UPDATE on the shelter; every arrival (a check-in, a transfer in) holds FOR
+# SHARE on it while it opens the stay, and opens it only if the shelter is not closed.
+# The two conflict, so a close either waits for an arrival in flight and then sees its
+# stay, or goes first and the arrival finds the shelter closed. Neither conflicts with
+# the FOR KEY SHARE that PostgreSQL's foreign-key checks take (a check-out's event, a
+# transfer's "from" shelter), so moving people out of a shelter while it closes cannot
+# deadlock with them.
+
+
+class StatusChangeRefused(Exception):
+    """A status change the service does not make; ``message`` says why, politely."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PeopleStillInside(StatusChangeRefused):
+    """Closing a shelter with open stays needs a decision about the people inside."""
+
+    def __init__(self, *, shelter: Shelter, count: int) -> None:
+        super().__init__(
+            _(
+                "「%(name)s」には %(count)s 人が入所中です。閉鎖する前に、ほかの避難所へ"
+                "移動するか退所にするかを選んでください。"
+            )
+            % {"name": shelter.name, "count": count}
+        )
+        self.count = count
+
+
+@dataclass(frozen=True)
+class MoveEveryone:
+    """Close, and transfer everyone inside to ``to`` (stay_transfer, one by one)."""
+
+    to: Shelter
+
+
+@dataclass(frozen=True)
+class CheckEveryoneOut:
+    """Close, and check everyone inside out; the reason goes into the status history."""
+
+    reason: str
+
+
+PeopleInsideDecision = MoveEveryone | CheckEveryoneOut
+
+
+def _lock_for_status_change(
+    shelter_pk: int, destination_pk: int | None
+) -> tuple[Shelter, Shelter | None]:
+    """Lock the shelter whose status changes (FOR NO KEY UPDATE) and the shelter people
+    move to, if any (FOR SHARE, so it cannot close meanwhile), in id order: two closes
+    moving people into each other's shelter wait for one another instead of deadlocking."""
+    shelter = destination = None
+    for pk in sorted({shelter_pk, destination_pk} - {None}):
+        if pk == shelter_pk:
+            shelter = Shelter.objects.select_for_update(no_key=True).get(pk=pk)
+        else:
+            destination = _lock_for_arrival(pk)
+    return shelter, destination
+
+
+_SHARE_LOCK_SQL = "SELECT id FROM {shelter} WHERE id = %s FOR SHARE"
+
+
+def _lock_for_arrival(shelter_pk: int) -> Shelter | None:
+    """The shelter, read and locked so that it cannot close until the caller's
+    transaction ends (None when there is no such shelter). The caller checks its
+    status: a close that committed meanwhile is what is read."""
+    if connection.vendor == "postgresql":
+        # Django's ORM has no FOR SHARE; the read below sees the locked row's last version.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SHARE_LOCK_SQL.format(shelter=connection.ops.quote_name(Shelter._meta.db_table)),
+                [shelter_pk],
+            )
+            if cursor.fetchone() is None:
+                return None
+        return Shelter.objects.filter(pk=shelter_pk).first()
+    # SQLite: transactions take the database's write lock when they begin.
+    return Shelter.objects.select_for_update().filter(pk=shelter_pk).first()
+
+
 @transaction.atomic
 def shelter_set_status(
-    *, shelter: Shelter, status: str, user: AbstractBaseUser | None = None, note: str = ""
+    *,
+    shelter: Shelter,
+    status: str,
+    user: AbstractBaseUser | None = None,
+    note: str = "",
+    people_inside: PeopleInsideDecision | None = None,
 ) -> Shelter:
-    """Open, mark full or close a shelter; admin and dashboard both call this."""
-    shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
-    if shelter.status != status:
-        shelter.status = status
-        shelter.save(update_fields=["status", "updated_at"])
-        ShelterStatusChange.objects.create(
-            shelter=shelter, status=status, changed_by=user, note=note[:200]
+    """Open, mark full or close a shelter; admin and dashboard both call this.
+
+    Closing never leaves anyone checked in at a closed shelter: with people inside it
+    raises PeopleStillInside unless ``people_inside`` says what to do with them (move
+    them all to another shelter, or check them all out with a reason). A closed
+    shelter is opened before it is marked full. Raises StatusChangeRefused (with a
+    message for the user) when the change cannot be made."""
+    move_to = people_inside.to if isinstance(people_inside, MoveEveryone) else None
+    closing = status == Shelter.Status.CLOSED
+    shelter, destination = _lock_for_status_change(
+        shelter.pk, move_to.pk if closing and move_to is not None else None
+    )
+    if status == Shelter.Status.FULL and shelter.status == Shelter.Status.CLOSED:
+        raise StatusChangeRefused(
+            _("「%(name)s」は閉鎖中のため満員にできません。先に開設してください。")
+            % {"name": shelter.name}
         )
+    # Read after the lock: an arrival that took the shelter before it is counted here.
+    stays = (
+        list(
+            Stay.objects.select_for_update(of=("self",))
+            .select_related("resident")
+            .filter(shelter=shelter, checked_out_at__isnull=True)
+            .order_by("pk")
+        )
+        if closing
+        else []
+    )
+    if shelter.status == status and not stays:
+        return shelter
+    if stays:
+        done = _people_inside_leave(
+            shelter=shelter, stays=stays, decision=people_inside, to=destination, user=user
+        )
+        note = f"{note} / {done}" if note else done
+    shelter.status = status
+    shelter.save(update_fields=["status", "updated_at"])
+    ShelterStatusChange.objects.create(
+        shelter=shelter, status=status, changed_by=user, note=note[:200]
+    )
     return shelter
+
+
+def _people_inside_leave(
+    *,
+    shelter: Shelter,
+    stays: list[Stay],
+    decision: PeopleInsideDecision | None,
+    to: Shelter | None,
+    user: AbstractBaseUser | None,
+) -> str:
+    """Move or check out everyone in ``stays`` (locked) as the decision says; the note
+    for the status history."""
+    if decision is None:
+        raise PeopleStillInside(shelter=shelter, count=len(stays))
+    if isinstance(decision, CheckEveryoneOut):
+        reason = decision.reason.strip()
+        if not reason:
+            raise StatusChangeRefused(_("退所にする理由を入力してください。"))
+        for stay in stays:
+            stay_check_out(resident=stay.resident, by_user=user, at=shelter)
+        return _("%(count)s 人を退所にして閉鎖（理由：%(reason)s）") % {
+            "count": len(stays),
+            "reason": reason,
+        }
+    if to is None or to.pk == shelter.pk:
+        raise StatusChangeRefused(_("移動先には、閉鎖するのとは別の避難所を選んでください。"))
+    if to.status == Shelter.Status.CLOSED:
+        raise StatusChangeRefused(
+            _("移動先の「%(name)s」は閉鎖中です。開設中の避難所を選んでください。")
+            % {"name": to.name}
+        )
+    for stay in stays:
+        stay_transfer(resident=stay.resident, to_shelter=to, by_user=user)
+    return _("%(count)s 人を「%(to)s」へ移動して閉鎖") % {"count": len(stays), "to": to.name}
 
 
 class CheckInResult(StrEnum):
@@ -105,17 +256,80 @@ class _CheckIn:
 
 def _stay_open(arrival: _CheckIn) -> Stay | None:
     """Open a stay and record the arrival together; None when the person already has
-    an open stay (the database allows one)."""
+    an open stay (the database allows one). The stay opens only if the shelter is not
+    closed when it is written, under a lock a close waits for ("Opening, filling and
+    closing" above); raises ShelterClosed when it has closed since the caller read it."""
     if connection.vendor == "postgresql":
-        return _stay_open_in_one_statement(arrival)
+        stay = _stay_open_in_one_statement(arrival)
+    else:
+        stay = _stay_open_in_a_transaction(arrival)
+    if stay is None and (
+        Shelter.objects.filter(pk=arrival.shelter.pk, status=Shelter.Status.CLOSED).exists()
+    ):
+        raise ShelterClosed
+    return stay
+
+
+# The stay's row, written only while its shelter is not closed: an INSERT … SELECT from
+# the shelter's row. On PostgreSQL that row is read FOR SHARE, so a close in progress
+# (FOR NO KEY UPDATE) is waited for and its outcome read.
+_STAY_INSERT_SQL = """
+INSERT INTO {stay} (resident_id, shelter_id, checked_in_at, checked_out_at, method, companions)
+SELECT %(resident)s, id, %(at)s, NULL, %(method)s, %(companions)s
+FROM {shelter} WHERE id = %(shelter)s AND status <> %(closed)s{lock}
+"""
+
+
+def _stay_sql(template: str, lock: str = "") -> str:
+    quote = connection.ops.quote_name
+    return template.replace("{insert}", _STAY_INSERT_SQL.strip()).format(
+        stay=quote(Stay._meta.db_table),
+        shelter=quote(Shelter._meta.db_table),
+        event=quote(PresenceEvent._meta.db_table),
+        lock=lock,
+    )
+
+
+def _stay_params(arrival: _CheckIn, at) -> dict:
+    return {
+        "resident": arrival.resident.pk,
+        "shelter": arrival.shelter.pk,
+        "at": at,
+        "method": arrival.method,
+        "companions": arrival.companions,
+        "closed": Shelter.Status.CLOSED,
+        "kind": PresenceEvent.Kind.CHECK_IN,
+        "by_user": arrival.by_user.pk if arrival.by_user else None,
+        "by_account": arrival.by_account.pk if arrival.by_account else None,
+    }
+
+
+def _read_back(arrival: _CheckIn, pk: int, at) -> Stay:
+    stay = Stay(
+        pk=pk,
+        resident=arrival.resident,
+        shelter=arrival.shelter,
+        checked_in_at=at,
+        method=arrival.method,
+        companions=arrival.companions,
+    )
+    stay._state.adding, stay._state.db = False, connection.alias  # as if read back
+    return stay
+
+
+def _stay_open_in_a_transaction(arrival: _CheckIn) -> Stay | None:
+    """SQLite (development): the stay, then its event, in one transaction (which takes
+    the database's write lock when it begins)."""
+    at = timezone.now()
     try:
-        with transaction.atomic():
-            stay = Stay.objects.create(
-                resident=arrival.resident,
-                shelter=arrival.shelter,
-                method=arrival.method,
-                companions=arrival.companions,
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                _stay_sql(_STAY_INSERT_SQL),
+                {**_stay_params(arrival, at), "at": connection.ops.adapt_datetimefield_value(at)},
             )
+            if cursor.rowcount == 0:
+                return None  # the shelter is closed
+            stay = _read_back(arrival, cursor.lastrowid, at)
             _arrival(
                 resident=arrival.resident,
                 shelter=arrival.shelter,
@@ -132,16 +346,14 @@ def _stay_open(arrival: _CheckIn) -> Stay | None:
 
 # Reception's check-in is the busiest write in a disaster (DESIGN: ≥ 200 a second on two
 # cores). On PostgreSQL the stay and its presence event are one statement: no
-# transaction around two ORM inserts (BEGIN, INSERT, INSERT, COMMIT: four round trips
-# and two compiled queries), and no exception when the person is already in (ON
-# CONFLICT, so a caller's transaction is not broken and needs no savepoint). It writes
-# the same rows as the ORM branch above (tests run both: SQLite locally, PostgreSQL in
-# CI); a new column without a database default fails here loudly in CI.
+# transaction around two inserts (BEGIN, INSERT, INSERT, COMMIT: four round trips),
+# and no exception when the person is already in (ON CONFLICT, so a caller's
+# transaction is not broken and needs no savepoint). It writes the same rows as the
+# branch above (tests run both: SQLite locally, PostgreSQL in CI); a new column without
+# a database default fails here loudly in CI.
 _STAY_OPEN_SQL = """
 WITH stay AS (
-    INSERT INTO {stay} (resident_id, shelter_id, checked_in_at, checked_out_at, method,
-                        companions)
-    VALUES (%(resident)s, %(shelter)s, %(at)s, NULL, %(method)s, %(companions)s)
+    {insert}
     ON CONFLICT (resident_id) WHERE checked_out_at IS NULL DO NOTHING
     RETURNING id
 ), event AS (
@@ -157,165 +369,13 @@ SELECT id FROM stay
 
 def _stay_open_in_one_statement(arrival: _CheckIn) -> Stay | None:
     at = timezone.now()
-    sql = _STAY_OPEN_SQL.format(
-        stay=connection.ops.quote_name(Stay._meta.db_table),
-        event=connection.ops.quote_name(PresenceEvent._meta.db_table),
-    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "resident": arrival.resident.pk,
-                "shelter": arrival.shelter.pk,
-                "at": at,
-                "method": arrival.method,
-                "companions": arrival.companions,
-                "kind": PresenceEvent.Kind.CHECK_IN,
-                "by_user": arrival.by_user.pk if arrival.by_user else None,
-                "by_account": arrival.by_account.pk if arrival.by_account else None,
-            },
-        )
+        cursor.execute(_stay_sql(_STAY_OPEN_SQL, lock=" FOR SHARE"), _stay_params(arrival, at))
         row = cursor.fetchone()
     if row is None:
-        return None
+        return None  # already in somewhere, or the shelter is closed
     transaction.on_commit(arrival_follow_ups_wake)
-    stay = Stay(
-        pk=row[0],
-        resident=arrival.resident,
-        shelter=arrival.shelter,
-        checked_in_at=at,
-        method=arrival.method,
-        companions=arrival.companions,
-    )
-    stay._state.adding, stay._state.db = False, connection.alias  # as if read back
-    return stay
-
-
-# --- After an arrival ---------------------------------------------------------------------
-#
-# An arrival ends the person's out-of-shelter report and tells their LINE accounts where
-# they are. Neither is done in the check-in's transaction: reception's answer should not
-# wait for report look-ups, account look-ups and outbox rows. The arrival's event row
-# says its follow-up is due (committed with the stay, so it cannot be lost); the first
-# arrival to commit wakes a task a moment later, which handles every arrival due by
-# then, and a beat sweep picks up any a lost task left. Under load that is one task a
-# second, not one per scan.
-
-_WAKE_KEY = "shelters:arrival-follow-ups:woken"  # holds the queued task's ETA (time.time())
-# How long a wake-up counts as pending: a lost task is replaced after this, and the
-# sweep runs every 30 s anyway.
-_WAKE_TTL_SECONDS = 30
-# A task queued for later starts no earlier than its ETA and reads every arrival
-# committed before it starts. Until shortly before that ETA (clocks of web and worker
-# hosts may differ a little) this process's arrivals need no wake-up of their own: under
-# load that saves a Redis round trip on nearly every scan.
-_COVER_MARGIN_SECONDS = 0.5
-
-
-@dataclass
-class _Cover:
-    until: float = 0.0  # time.time()
-
-
-_cover = _Cover()
-
-
-def arrival_follow_ups_wake() -> None:
-    """After an arrival commits: make sure a task follows it up soon."""
-    from shelters.tasks import arrival_follow_ups_task
-
-    now = time.time()
-    if now < _cover.until:
-        return  # the task already queued will take this arrival too
-    delay = settings.ARRIVAL_FOLLOW_UP_DELAY_SECONDS
-    try:
-        if not cache.add(_WAKE_KEY, now + delay, timeout=_WAKE_TTL_SECONDS):
-            # A task is already on its way and will take this arrival too; when it
-            # starts says how long it covers the next ones.
-            _cover_until(cache.get(_WAKE_KEY))
-            return
-    except Exception:  # the cache is down: wake a task anyway
-        logger.warning("arrival follow-ups: cache unreachable; waking a task regardless")
-    try:
-        publish(arrival_follow_ups_task, countdown=delay)
-    except Exception:  # the broker is down: the sweep follows up later
-        logger.warning("arrival follow-ups: could not queue the task; the sweep will")
-        return
-    _cover_until(now + delay)
-
-
-def _cover_until(eta: object) -> None:
-    # Tasks run inline (tests, `make run` without Redis) start at once, not at their ETA.
-    if isinstance(eta, float) and not runs_inline():
-        _cover.until = eta - _COVER_MARGIN_SECONDS
-
-
-def arrival_follow_ups(*, batch: int = 500) -> int:
-    """Follow up every arrival that is due: what apps above registered runs (shelters.
-    arrivals: the person leaves the out-of-shelter reports made before they arrived),
-    and their LINE accounts hear where they arrived (a pickup's arrival sends its own
-    message). Returns how many arrivals were handled.
-    Each is handled once: what it writes and the cleared flag commit together, two
-    workers skip each other's rows, and the outbox's dedupe key holds even so. One
-    arrival that fails (logged) stays due for the next sweep and holds up no other."""
-    try:
-        # Before reading: an arrival committed after this wakes a task of its own.
-        cache.delete(_WAKE_KEY)
-    except Exception:
-        logger.warning("arrival follow-ups: cache unreachable")
-    handled, failed = 0, set()
-    while True:
-        with transaction.atomic():
-            events = list(
-                PresenceEvent.objects.filter(follow_up_due=True)
-                .exclude(pk__in=failed)
-                .select_related("resident__registry_person", "shelter")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")[:batch]
-            )
-            handlers = arrivals.prepare(events)
-            line_users: dict[int, list[str]] = defaultdict(list)
-            for resident_id, user_id in ResidentLink.objects.filter(
-                resident_id__in={event.resident_id for event in events},
-                account__line_user_id__isnull=False,
-            ).values_list("resident_id", "account__line_user_id"):
-                line_users[resident_id].append(user_id)
-            done = []
-            for event in events:
-                try:
-                    with transaction.atomic():
-                        for handle in handlers:
-                            handle(event)
-                        if event.method != Method.PICKUP_ARRIVAL:
-                            _notify_arrival(event, line_users[event.resident_id])
-                except Exception:
-                    logger.exception("arrival follow-up of presence event %s failed", event.pk)
-                    failed.add(event.pk)
-                else:
-                    done.append(event.pk)
-            PresenceEvent.objects.filter(pk__in=done).update(follow_up_due=False)
-        handled += len(done)
-        if len(events) < batch:
-            return handled
-
-
-def _notify_arrival(event: PresenceEvent, line_user_ids: list[str]) -> None:
-    """Tell the person's LINE accounts (their own, and whoever registered them as
-    family) where they arrived, in each account's language."""
-    resident, shelter = event.resident, event.shelter
-    outbox_enqueue_text(
-        user_ids=line_user_ids,
-        text=lambda: (
-            _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。")
-            % {
-                "name": resident.display_name,
-                "shelter": shelter.name,
-                "time": localtime(event.created_at).strftime("%H:%M"),
-            }
-        ),
-        purpose="shelter_arrival",
-        dedupe_key=f"presence:{event.pk}",
-    )
+    return _read_back(arrival, row[0], at)
 
 
 def stay_check_in(
@@ -447,8 +507,10 @@ def stay_transfer(
     method: str = Method.STAFF,
     by_user: AbstractBaseUser | None = None,
 ) -> Stay:
-    """Move someone from their current shelter to another (移動)."""
-    if to_shelter.status == Shelter.Status.CLOSED:
+    """Move someone from their current shelter to another (移動). Raises ShelterClosed
+    when the destination is closed (it is locked against a close until this commits)."""
+    destination = _lock_for_arrival(to_shelter.pk)
+    if destination is None or destination.status == Shelter.Status.CLOSED:
         raise ShelterClosed
     current = (
         Stay.objects.select_for_update()

@@ -9,6 +9,6 @@ from celery import shared_task
 def arrival_follow_ups_task() -> int:
     """Woken a moment after an arrival commits, and by beat every 30 s as a sweep: end
     the arrivals' out-of-shelter reports and tell their LINE accounts."""
-    from shelters.services import arrival_follow_ups
+    from shelters.follow_ups import arrival_follow_ups
 
     return arrival_follow_ups()

@@ -8,9 +8,11 @@ import datetime
 from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,6 +28,7 @@ from dashboard.api.base import (
 )
 from dashboard.api.pickups import PickupOut, PickupStateOut, pickup_data, pickup_state
 from evacuation.models import OffShelterReport, PickupRequest
+from evacuation.moderation import account_suspend, report_dismiss
 from evacuation.selectors import reports_visible_to
 from lib.roles import is_city_staff
 from residents.models import DetailView
@@ -87,6 +90,7 @@ def _rows(reports: list[OffShelterReport], user, now: datetime.datetime) -> list
                 "care": report.care,
                 "care_labels": [str(CARE_LABELS[code]) for code in report.care],
                 "people": registered.get(report.pk, 0) + report.others_count,
+                "verified": report.verified,
                 "latitude": report.latitude,
                 "longitude": report.longitude,
                 "pickup": pickup_state(pickup, user, now),
@@ -224,6 +228,12 @@ PersonOut = inline_serializer(
 )
 
 
+def report_actions(user) -> list[str]:
+    """What the detail offers: a volunteer of the area closes a prank or a duplicate;
+    staff can also stop the identity behind it."""
+    return ["dismiss", "suspend"] if is_city_staff(user) else ["dismiss"]
+
+
 class EvacueeDetailApi(DashboardApi):
     @extend_schema(
         summary="One report in full (names, phone, notes, pickup history); logged as a view",
@@ -249,6 +259,13 @@ class EvacueeDetailApi(DashboardApi):
                     "care_labels": serializers.ListField(child=serializers.CharField()),
                     "note": serializers.CharField(),
                     "proxy": serializers.BooleanField(help_text="Entered by a responder."),
+                    "verified": serializers.BooleanField(
+                        help_text="Someone in it is matched to the resident registry."
+                    ),
+                    "actions": serializers.ListField(
+                        child=serializers.CharField(),
+                        help_text="What this user may do: dismiss (いたずら・重複), suspend.",
+                    ),
                     "created_at": serializers.DateTimeField(),
                     "updated_at": serializers.DateTimeField(),
                     "changed_at": serializers.DateTimeField(),
@@ -306,6 +323,8 @@ class EvacueeDetailApi(DashboardApi):
                 "care_labels": [str(CARE_LABELS[code]) for code in report.care],
                 "note": report.note,
                 "proxy": report.reported_by_id is not None,
+                "verified": report.verified,
+                "actions": report_actions(request.user),
                 "created_at": report.created_at,
                 "updated_at": report.updated_at,
                 # As the list's updated_at, so the page knows when the detail is stale.
@@ -315,5 +334,50 @@ class EvacueeDetailApi(DashboardApi):
                 ),
                 "pickup": pickup_data(_report_pickup(report), request.user, now),
                 "server_time": now,
+            }
+        )
+
+
+# --- Pranks and duplicates (いたずら・重複) -----------------------------------------------
+
+MessageOut = inline_serializer("EvacueeActionDone", {"message": serializers.CharField()})
+
+
+def _visible_report(user, pk: int) -> OffShelterReport:
+    report = reports_visible_to(user).select_related("account").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+class DismissApi(DashboardApi):
+    @extend_schema(
+        summary="Close a report (and its pickup) as a prank or a duplicate; nobody is told",
+        request=None,
+        responses={200: MessageOut, 403: Problem, 404: Problem},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        report = _visible_report(request.user, pk)
+        report_dismiss(report=report, user=request.user)
+        return Response({"message": _("いたずら・重複として閉じました。地図と一覧から外れます。")})
+
+
+class SuspendApi(DashboardApi):
+    @extend_schema(
+        summary="Staff: stop the identity behind a report from making new ones",
+        request=None,
+        responses={200: MessageOut, 403: Problem, 404: Problem},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        report = _visible_report(request.user, pk)
+        if not is_city_staff(request.user):
+            raise PermissionDenied(_("利用者の停止は市の職員だけができます。"))
+        account_suspend(account=report.account, user=request.user)
+        return Response(
+            {
+                "message": _(
+                    "この利用者からの新しいお知らせ・送迎依頼を止め、開いていた分を閉じました。"
+                    "解除は管理画面の利用者アカウントからできます。"
+                )
             }
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -121,10 +121,20 @@ LayerOut = inline_serializer(
         ),
     },
 )
-EVACUEE_POINT_FIELDS = ("id", "latitude", "longitude", "urgency", "needs", "care", "updated_at")
+EVACUEE_POINT_FIELDS = (
+    "id",
+    "latitude",
+    "longitude",
+    "urgency",
+    "needs",
+    "care",
+    "verified",
+    "updated_at",
+)
 PICKUP_POINT_FIELDS = (
     "id",
     "report_id",
+    "verified",
     "latitude",
     "longitude",
     "status",
@@ -181,11 +191,12 @@ class PickupLayerApi(DashboardApi):
             pickups = pickups.filter(status__in=PickupRequest.OPEN)
         # Clusters are coloured by their most urgent request: rank the urgency in numbers.
         pickups = filter_layer(pickups, query.filters(), report_prefix="report__").annotate(
+            verified=F("report__verified"),
             rank=Case(
                 *(When(urgency=code, then=Value(n)) for code, n in PICKUP_URGENCY_RANK.items()),
                 default=Value(0),
                 output_field=IntegerField(),
-            )
+            ),
         )
         layer = map_layer(
             pickups,

@@ -105,7 +105,7 @@ def test_on_a_phone_the_list_opens_a_full_screen_detail(cast, new_page, screensh
     expect(detail.locator(".dash-countdown")).to_contain_text("担当の期限まであと")
     # The detail covers the screen: a picture of the screen, not of the whole page.
     page.screenshot(path=SCREENSHOT_DIR / f"{request.node.name}-phone-detail.png")
-    page.get_by_role("button", name="閉じる").click()
+    page.get_by_role("button", name="閉じる", exact=True).click()
     expect(detail).to_be_hidden()
     # Focus returns to the row the detail was opened from.
     assert page.evaluate("document.activeElement.dataset.open") == str(report.pk)

@@ -36,7 +36,7 @@ class EvacueeLayerTestCase(BaseTestCase):
         medical = next(p for p in body["points"] if p["id"] == self.medical.pk)
         self.assertEqual(
             set(medical),
-            {"id", "latitude", "longitude", "urgency", "needs", "care", "updated_at"},
+            {"id", "latitude", "longitude", "urgency", "needs", "care", "verified", "updated_at"},
         )
         self.assertEqual((medical["urgency"], medical["needs"]), (3, ["medical"]))
         self.assertEqual(medical["latitude"], 41.752)
@@ -102,7 +102,16 @@ class PickupLayerTestCase(BaseTestCase):
         claimed = points[self.claimed.pk]
         self.assertEqual(
             set(claimed),
-            {"id", "report_id", "latitude", "longitude", "status", "urgency", "claim_expires_at"},
+            {
+                "id",
+                "report_id",
+                "verified",
+                "latitude",
+                "longitude",
+                "status",
+                "urgency",
+                "claim_expires_at",
+            },
         )
         self.assertEqual((claimed["status"], claimed["urgency"]), ("claimed", "whenever"))
         self.assertIsNotNone(claimed["claim_expires_at"])

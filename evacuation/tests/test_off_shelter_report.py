@@ -15,8 +15,9 @@ from hakobou.testing.cast import BaseTestCase
 from residents.models import Account
 from residents.selectors import area_for_point, outside_city
 from residents.tests.test_own_data import manual
+from shelters.follow_ups import arrival_follow_ups
 from shelters.models import Method
-from shelters.services import arrival_follow_ups, stay_check_in, stay_check_out
+from shelters.services import stay_check_in, stay_check_out
 from shelters.tests.factories import ShelterFactory
 
 

@@ -93,6 +93,20 @@ def log_in(page, username: str, next_path: str = "/dashboard/") -> None:
     page.wait_for_url(f"**{next_path}")
 
 
+def sign_in_as_new_line_user(page, display_name: str):
+    """Drill mode, as a resident does: the start page makes a simulated LINE user for
+    this browser and signs in with its ID token. Returns the resident-side account."""
+    from messaging.models import SimulatedUser
+    from residents.models import Account
+
+    page.goto("/my/start/?next=/my/")
+    page.get_by_label("または新しいユーザーを作る（LINE の表示名）").fill(display_name)
+    page.get_by_role("button", name="LINE で開く（訓練）").click()
+    page.wait_for_url("**/my/")
+    user = SimulatedUser.objects.filter(display_name=display_name).latest("pk")
+    return Account.objects.get(line_user_id=user.user_id)
+
+
 def stay_offline(page, live_server) -> None:
     """Map tiles and anything else off the test server cannot load here: refuse them at
     once instead of waiting on the network."""

@@ -10,7 +10,8 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hakobou.settings")
 os.environ["LINE_MODE"] = "simulator"
-# Fixed test-only keys: tests never touch a developer's var/dev-keys.json.
+# Fixed test-only keys: tests never touch a developer's var/dev-keys.json or var/secret-key.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-outside-the-test-suite-0000")
 os.environ.setdefault("RESIDENT_DATA_KEY", "dGVzdC1vbmx5LWRhdGEta2V5LTAwMDAwMDAwMDAwMDA=")
 os.environ.setdefault("RESIDENT_INDEX_KEY", "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDA=")
 # Server threads (the LINE simulator, live servers) close their connections after

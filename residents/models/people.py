@@ -187,6 +187,10 @@ def validate_care(value: object) -> None:
         raise ValidationError(_("配慮事項の選択が正しくありません。"), code="invalid_care")
 
 
+# How someone who withdrew appears on a roster, at reception and in history.
+WITHDRAWN_NAME = _("退会された方")
+
+
 class Resident(models.Model):
     """Someone the portal helps. Verified: linked to a registry record. Unverified:
     entered by hand (visitors, tourists, people not found), marked for staff."""
@@ -223,6 +227,9 @@ class Resident(models.Model):
     # for a verified resident, who is found through the registry record.
     # residents.blind_index.resident_match_index keeps it in step with the two fields.
     match_index = models.CharField(max_length=64, blank=True, editable=False)
+    # 退会: the person's own data is gone (residents.withdrawal); the row stays for the
+    # stays, presence events and reports it carries.
+    withdrawn_at = models.DateTimeField(_("退会日時"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -246,6 +253,8 @@ class Resident(models.Model):
 
     @property
     def display_name(self) -> str:
+        if self.withdrawn_at is not None:
+            return str(WITHDRAWN_NAME)
         return self.registry_person.name if self.registry_person else self.name
 
     @property
@@ -281,6 +290,18 @@ class Account(models.Model):
     # account (and may be messaged) is messaging's LineFriend.
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
     consented_at = models.DateTimeField(_("利用目的への同意日時"), null=True, blank=True)
+    # 退会: anonymised (residents.withdrawal); kept for the reports that point to it.
+    withdrawn_at = models.DateTimeField(_("退会日時"), null=True, blank=True, editable=False)
+    # Staff stopped this identity from making new reports and pickup requests (pranks).
+    suspended_at = models.DateTimeField(_("利用停止日時"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("利用停止した職員"),
+    )
     # SHA-256 of a high-entropy code shown once; lets a browser user get back in.
     recovery_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     residents = models.ManyToManyField(Resident, through="ResidentLink", related_name="accounts")
@@ -291,6 +312,8 @@ class Account(models.Model):
         verbose_name_plural = _("利用者アカウント")
 
     def __str__(self) -> str:
+        if self.withdrawn_at is not None:
+            return f"{WITHDRAWN_NAME} ({self.pk})"
         return self.display_name or self.line_user_id or f"web-{self.pk}"
 
     @property

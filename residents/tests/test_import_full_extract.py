@@ -46,3 +46,25 @@ class ImportFullExtractTestCase(ImportTestCase):
         self.assertEqual(run.rows_deactivated, 0)
         self.assertIn("無効化はしていません", run.message)
         self.assertEqual(self.active(), ["0000000001", "0000000002", "0000000003"])
+
+
+class InactiveRegistryPersonKeepsHistoryTestCase(ImportTestCase):
+    """Someone missing from a new full extract (moved away) is marked inactive, never
+    deleted: their resident record and a shelter's stay of theirs stay as they were."""
+
+    def test_a_stay_outlives_the_registry_record_going_inactive(self):
+        from residents.registration import resident_for_registry
+        from shelters.models import Method, Stay
+        from shelters.services import stay_check_in
+        from shelters.tests.factories import ShelterFactory
+
+        self.import_rows([person("0000000001"), person("0000000002")])
+        moved = RegistryPerson.objects.get(resident_number="0000000002")
+        resident = resident_for_registry(person=moved)
+        stay_check_in(resident=resident, shelter=ShelterFactory(), method=Method.NAME_SEARCH)
+        self.import_rows([person("0000000001")])
+        moved.refresh_from_db()
+        self.assertFalse(moved.is_active)
+        self.assertEqual(Stay.objects.filter(resident=resident, checked_out_at=None).count(), 1)
+        resident.refresh_from_db()
+        self.assertEqual(resident.registry_person, moved)

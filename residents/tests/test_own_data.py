@@ -102,7 +102,7 @@ class CorrectOwnDataTestCase(ResidentClientMixin, TestCase):
 
 
 class WithdrawTestCase(ResidentClientMixin, TestCase):
-    def test_withdrawing_unlinks_everyone_and_deletes_self_entered_data(self):
+    def test_withdrawing_unlinks_everyone_and_erases_their_own_data(self):
         account = self.sign_in_as_line_user()
         person = RegistryPersonFactory()
         resident_link_registry(account=account, person=person, relation=SELF)
@@ -110,10 +110,18 @@ class WithdrawTestCase(ResidentClientMixin, TestCase):
         self.assertContains(self.client.get("/my/withdraw/"), "解除しますか")
         self.assertContains(self.client.post("/my/withdraw/"), "登録を解除しました")
         self.assertFalse(ResidentLink.objects.exists())
-        self.assertFalse(Resident.objects.exists())
+        # The rows stay (a shelter's history may point to them), about nobody.
+        for resident in Resident.objects.all():
+            self.assertIsNotNone(resident.withdrawn_at)
+            self.assertEqual(
+                (resident.name, resident.name_kana, resident.birth_date, resident.registry_person),
+                ("", "", None, None),
+            )
+            self.assertEqual(resident.display_name, "退会された方")
         person.refresh_from_db()  # the registry record itself is the city's and stays
         account.refresh_from_db()
         self.assertIsNone(account.consented_at)
+        self.assertIsNone(account.line_user_id)
         self.assertRedirects(self.client.get("/my/"), "/my/start/?next=%2Fmy%2F")
 
     def test_a_family_member_linked_to_another_account_stays(self):

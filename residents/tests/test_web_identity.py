@@ -1,5 +1,6 @@
 from django.test import TestCase
 
+from limits.models import Counter
 from residents.models import Account
 
 
@@ -28,7 +29,7 @@ class WebIdentityTestCase(TestCase):
         self.assertContains(self.client.post("/my/recover/", {"code": ""}), "入力してください")
 
     def test_a_flood_of_wrong_codes_from_one_address_is_refused(self):
-        with self.settings(REGISTRY_MATCH_MAX_FAILURES=3):
+        with self.settings(RECOVERY_MAX_FAILURES=3):
             for _ in range(3):
                 self.client.post("/my/recover/", {"code": "AAAA-BBBB-CCCC-DDDD"})
             self.client.post("/my/web/")
@@ -36,3 +37,17 @@ class WebIdentityTestCase(TestCase):
             other = self.client_class()
             response = other.post("/my/recover/", {"code": code})
         self.assertContains(response, "試行回数が多すぎます")
+
+    def test_wrong_codes_do_not_spend_the_registry_guesses_of_that_address(self):
+        with self.settings(RECOVERY_MAX_FAILURES=3, REGISTRY_ADDRESS_MAX_FAILURES=1):
+            for _ in range(3):
+                self.client.post("/my/recover/", {"code": "AAAA-BBBB-CCCC-DDDD"})
+        self.assertFalse(Counter.objects.filter(scope="registry-address").exists())
+
+    def test_new_browser_identities_from_one_address_are_limited_politely(self):
+        with self.settings(WEB_IDENTITIES_PER_ADDRESS=2):
+            for _ in range(2):
+                self.client_class().post("/my/web/")
+            response = self.client.post("/my/web/", follow=True)
+        self.assertContains(response, "しばらく受け付けを止めています")
+        self.assertEqual(Account.objects.count(), 2)

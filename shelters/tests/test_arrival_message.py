@@ -15,9 +15,10 @@ from messaging.friends import line_friend_blocked, line_friend_followed
 from messaging.models import OutboxMessage
 from messaging.tests.webhook_helpers import inbox
 from residents.models import Account, ResidentLink
-from shelters import services
+from shelters import follow_ups
+from shelters.follow_ups import arrival_follow_ups
 from shelters.models import Method, PresenceEvent
-from shelters.services import arrival_follow_ups, stay_check_in, stay_check_out, stay_transfer
+from shelters.services import stay_check_in, stay_check_out, stay_transfer
 from shelters.tests.factories import ShelterFactory
 from shelters.tests.test_presence import make_resident
 
@@ -93,31 +94,31 @@ def test_someone_without_line_is_checked_in_without_a_message():
 def publishes():
     """Names of the tasks published (to a broker nobody consumes: nothing runs inline),
     by a process that has woken no task yet."""
-    cache.delete(services._WAKE_KEY)
-    services._cover.until = 0.0
+    cache.delete(follow_ups._WAKE_KEY)
+    follow_ups._cover.until = 0.0
     with broker_in_memory() as names:
         yield names
-    services._cover.until = 0.0
+    follow_ups._cover.until = 0.0
 
 
 @pytest.fixture
 def cache_calls():
     """The cache as the wake-up sees it, recording its calls."""
-    with mock.patch.object(services, "cache", mock.Mock(wraps=cache)) as recorded:
+    with mock.patch.object(follow_ups, "cache", mock.Mock(wraps=cache)) as recorded:
         yield recorded
 
 
 @pytest.fixture
 def clock():
     """The wake-up's clock, stopped: a test moves it on (``clock.time.return_value``)."""
-    with mock.patch.object(services, "time", mock.Mock(wraps=time)) as mocked:
+    with mock.patch.object(follow_ups, "time", mock.Mock(wraps=time)) as mocked:
         mocked.time.return_value = time.time()
         yield mocked
 
 
 def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, publishes):
     resident, _, _ = family
-    cache.delete(services._WAKE_KEY)
+    cache.delete(follow_ups._WAKE_KEY)
     outcome = check_in(resident, ShelterFactory(name="函館公園"))
     assert outcome.result == "checked_in"
     assert not OutboxMessage.objects.exists()
@@ -135,7 +136,7 @@ def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, pu
 
 
 def test_many_arrivals_in_a_moment_wake_one_task_that_writes_every_notice(publishes, clock):
-    cache.delete(services._WAKE_KEY)
+    cache.delete(follow_ups._WAKE_KEY)
     shelter = ShelterFactory()
     people = []
     for n in range(5):
@@ -183,14 +184,14 @@ def test_a_process_that_finds_a_task_on_its_way_is_covered_until_it_starts(
     publishes, cache_calls, clock
 ):
     # Another web process queued a task that starts in 5 s.
-    cache.set(services._WAKE_KEY, clock.time() + 5, timeout=30)
+    cache.set(follow_ups._WAKE_KEY, clock.time() + 5, timeout=30)
     shelter = ShelterFactory()
     check_in(make_resident("避難 一郎"), shelter)
     check_in(make_resident("避難 二郎"), shelter)
     assert (cache_calls.add.call_count, cache_calls.get.call_count) == (1, 1)
     assert publishes == []
     # A key whose task should have started long ago covers nothing.
-    cache.set(services._WAKE_KEY, clock.time() - 60, timeout=30)
+    cache.set(follow_ups._WAKE_KEY, clock.time() - 60, timeout=30)
     clock.time.return_value += 5
     check_in(make_resident("避難 三郎"), shelter)
     check_in(make_resident("避難 四郎"), shelter)
@@ -199,7 +200,7 @@ def test_a_process_that_finds_a_task_on_its_way_is_covered_until_it_starts(
 
 def test_tasks_run_inline_leave_no_cover(cache_calls):
     # Tests and `make run` without Redis run the task at once: each arrival wakes it.
-    cache.delete(services._WAKE_KEY)
+    cache.delete(follow_ups._WAKE_KEY)
     shelter = ShelterFactory()
     for n in range(3):
         check_in(make_resident(f"避難 {n}郎"), shelter)
@@ -237,14 +238,14 @@ def test_one_arrival_that_cannot_be_followed_up_holds_up_no_other(family, publis
     check_in(other, shelter)
     check_in(resident, shelter)
     broken = PresenceEvent.objects.get(resident=other)
-    real = services._notify_arrival
+    real = follow_ups._notify_arrival
 
     def notify(event, accounts):
         if event.pk == broken.pk:
             raise RuntimeError("something unforeseen")
         real(event, accounts)
 
-    with mock.patch.object(services, "_notify_arrival", notify):
+    with mock.patch.object(follow_ups, "_notify_arrival", notify):
         assert arrival_follow_ups(batch=1) == 1
     assert PresenceEvent.objects.get(pk=broken.pk).follow_up_due  # the next sweep retries
     assert not PresenceEvent.objects.get(resident=resident).follow_up_due

@@ -2,9 +2,8 @@ import datetime
 
 import pytest
 
-from hakobou.testing.browser import PHONE, TABLET, log_in
-from messaging import simulator
-from residents.registration import account_from_id_token, resident_create_manual
+from hakobou.testing.browser import PHONE, TABLET, log_in, sign_in_as_new_line_user
+from residents.registration import resident_create_manual
 from shelters import tokens
 from shelters.models import Stay
 from shelters.tests.factories import ShelterFactory
@@ -15,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_resident_scans_the_poster_and_checks_in_with_family(cast, new_page, screenshot):
     shelter = ShelterFactory(name="函館市立青柳小学校 体育館", capacity=300)
     shelter.reception.add(cast.volunteer_a)
-    line_user = simulator.simulated_user_create(display_name="避難 花子")
-    account = account_from_id_token(id_token=simulator.id_token_issue(line_user))
+    phone = new_page(PHONE)
+    account = sign_in_as_new_line_user(phone, "避難 花子")
     for name, relation in (("避難 花子", "self"), ("避難 一郎", "family")):
         resident_create_manual(
             account=account,
@@ -33,10 +32,7 @@ def test_a_resident_scans_the_poster_and_checks_in_with_family(cast, new_page, s
     assert reception.locator(".qr svg").is_visible()
     screenshot(reception, "poster")
 
-    phone = new_page(PHONE)
     phone.goto(tokens.poster_path(shelter))
-    phone.get_by_role("radio", name="避難 花子").check()
-    phone.get_by_role("button", name="LINE で開く（訓練）").click()
     assert phone.get_by_role("heading", name="函館市立青柳小学校 体育館").is_visible()
     phone.get_by_label("一緒に来た、登録していない方の人数").fill("1")
     screenshot(phone, "check-in")

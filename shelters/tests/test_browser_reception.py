@@ -8,7 +8,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from hakobou.testing.browser import PHONE, TABLET, log_in
+from hakobou.testing.browser import PHONE, TABLET, log_in, sign_in_as_new_line_user
 from hakobou.testing.cast import PASSWORD
 from lib.qr import qr_svg
 from lib.roles import Role
@@ -37,9 +37,13 @@ def clerk(shelter):
     return user
 
 
-def family_with_line():
-    line_user = simulator.simulated_user_create(display_name="避難 花子")
-    account = account_from_id_token(id_token=simulator.id_token_issue(line_user))
+def family_with_line(phone=None):
+    """避難 花子 (LINE) and her son; signed in on ``phone`` as she would be, if given."""
+    if phone is not None:
+        account = sign_in_as_new_line_user(phone, "避難 花子")
+    else:
+        line_user = simulator.simulated_user_create(display_name="避難 花子")
+        account = account_from_id_token(id_token=simulator.id_token_issue(line_user))
     people = [
         resident_create_manual(
             account=account,
@@ -62,16 +66,14 @@ def family_with_line():
 def test_reception_finds_the_family_checks_in_a_neighbour_and_the_board_follows(
     shelter, clerk, cast, new_page, screenshot
 ):
-    family_with_line()
+    phone = new_page(PHONE)
+    family_with_line(phone)
     RegistryPersonFactory(
         name="谷地頭 ウメ", name_kana="ヤチガシラ ウメ", birth_date=datetime.date(1938, 4, 1)
     )
 
     # The family checks in from the poster on one phone.
-    phone = new_page(PHONE)
     phone.goto(tokens.poster_path(shelter))
-    phone.get_by_role("radio", name="避難 花子").check()
-    phone.get_by_role("button", name="LINE で開く（訓練）").click()
     phone.get_by_label("避難 一郎").check()
     phone.get_by_role("button", name="チェックインする").click()
     expect(phone.get_by_role("heading", name="チェックインしました")).to_be_visible()

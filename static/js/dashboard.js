@@ -219,12 +219,18 @@
     return marker;
   }
 
+  // A report nobody in the registry stands behind (未確認): dashed outline and "?" mark.
+  function unverifiedClass(verified) { return verified ? "" : " unverified"; }
+  function unverifiedTitle(verified) { return verified ? "" : "（" + T.unverifiedTitle + "）"; }
+
   function evacueeMarker(point) {
     var need = mostUrgentNeed(point.needs);
-    var className = "dash-marker u" + point.urgency + (point.care.length ? " care-badge" : "");
+    var className = "dash-marker u" + point.urgency + (point.care.length ? " care-badge" : "") +
+      unverifiedClass(point.verified);
     var marker = L.marker([point.latitude, point.longitude], {
       icon: divIcon(className, need ? config.needGlyphs[need] : T.glyphNone, 34),
-      title: format(T.evacueeTitle, { need: need ? config.needs[need] : "—" }),
+      title: format(T.evacueeTitle, { need: need ? config.needs[need] : "—" }) +
+        unverifiedTitle(point.verified),
       keyboard: false, riseOnHover: true
     });
     marker.on("click", function () { openDetail(point.id); });
@@ -233,11 +239,13 @@
 
   function pickupMarker(point) {
     var state = pickupStatus(point);
-    var className = "dash-marker square u" + PICKUP_RANK[point.urgency] + " state-" + state;
+    var className = "dash-marker square u" + PICKUP_RANK[point.urgency] + " state-" + state +
+      unverifiedClass(point.verified);
     // Beside the person's own marker (same place), not on top of it.
     var marker = L.marker([point.latitude, point.longitude], {
       icon: divIcon(className, STATE_GLYPH[state] || T.glyphDone, 30, [-12, 42]),
-      title: format(T.pickupTitle, { state: config.states[state] }),
+      title: format(T.pickupTitle, { state: config.states[state] }) +
+        unverifiedTitle(point.verified),
       keyboard: false, zIndexOffset: 500
     });
     marker.on("click", function () { openDetail(point.report_id); });
@@ -409,9 +417,11 @@
       var open = el("button", "dash-open", row.place_label + (row.area ? "（" + row.area + "）" : ""));
       open.type = "button";
       open.dataset.open = row.id;
+      var where = append(el("td"), open);
+      if (!row.verified) { append(where, " ", el("span", "chip unverified", T.unverifiedShort)); }
       append(tr,
         labelled(append(el("td"), urgencyBadge(row.urgency)), heads[0]),
-        labelled(append(el("td"), open), heads[1]),
+        labelled(where, heads[1]),
         labelled(chips(row.need_labels, "chip"), heads[2]),
         labelled(chips(row.care_labels, "chip care"), heads[3]),
         labelled(el("td", "num", format(T.people, { count: row.people })), heads[4]),
@@ -631,6 +641,41 @@
     section.id = "dash-pickup";
     panelBody.appendChild(section);
     renderPickup(data.pickup);
+    renderReportActions(data);
+  }
+
+  // Closing a prank or a duplicate (いたずら・重複), and (staff) stopping who sent it.
+  var REPORT_ACTIONS = {
+    dismiss: { text: "actionDismiss", confirm: "confirmDismiss" },
+    suspend: { text: "actionSuspend", confirm: "confirmSuspend" }
+  };
+
+  function renderReportActions(data) {
+    if (!data.actions || !data.actions.length) { return; }
+    var box = el("div", "dash-report-actions");
+    data.actions.forEach(function (action) {
+      var button = el("button", "button small danger", T[REPORT_ACTIONS[action].text]);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        if (!window.confirm(T[REPORT_ACTIONS[action].confirm])) { return; }
+        Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) { b.disabled = true; });
+        say("pending", T.sending);
+        postJSON(withId(urls[action], data.id), {}).then(function (answer) {
+          var body = answer.body || {};
+          if (answer.ok) { say("saved", body.message); showGone(); }
+          else if (answer.status === 404) { say("error", T.gone); showGone(); }
+          else {
+            say("error", body.message || T.sendError);
+            Array.prototype.forEach.call(box.querySelectorAll("button"), function (b) { b.disabled = false; });
+          }
+          actionStatus.focus({ preventScroll: true });
+          refreshList().catch(showOffline);
+          refreshLayers().catch(showOffline);
+        }).catch(function () { say("error", T.sendError); });
+      });
+      box.appendChild(button);
+    });
+    panelBody.appendChild(box);
   }
 
   function showOnMap(lat, lng) {
