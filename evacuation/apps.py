@@ -10,12 +10,13 @@ class EvacuationConfig(AppConfig):
 
     def ready(self) -> None:
         # What evacuation adds to the layers below it: they know nothing of it.
-        from evacuation import home, postbacks, privacy, services
+        from evacuation import arrivals as evacuation_arrivals
+        from evacuation import home, postbacks, privacy
         from messaging import postbacks as line_postbacks
         from residents import hub, withdrawal
         from shelters import arrivals
 
         line_postbacks.register("status")(postbacks.status)
-        arrivals.register(services.reports_left_on_arrival)
+        arrivals.register(evacuation_arrivals.reports_left_on_arrival)
         hub.register(home.section)
         withdrawal.register(privacy.reports_of_withdrawn)

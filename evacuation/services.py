@@ -10,7 +10,6 @@ the outbox, keyed by the transition's event, so it is sent exactly once.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,12 +21,13 @@ from django.utils.translation import gettext as _
 
 from evacuation import budgets
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest, urgency_of
+from evacuation.notices import RESIDENT_MESSAGES, tell_resident
 from evacuation.selectors import handover_candidates, pickups_visible_to
 from lib.roles import is_city_staff
 from messaging.services import outbox_enqueue_text
 from residents.models import Account, Area, Resident
 from residents.selectors import area_for_point, line_user_ids_of
-from shelters.models import Method, PresenceEvent, Shelter
+from shelters.models import Method, Shelter
 from shelters.services import CheckInResult, stay_check_in, stay_transfer
 
 Status = PickupRequest.Status
@@ -190,38 +190,6 @@ def report_end(*, report: OffShelterReport, reason: str) -> OffShelterReport:
     return report
 
 
-def report_person_arrived(*, resident: Resident, arrived_at: datetime.datetime) -> None:
-    """A check-in at a shelter ends the out-of-shelter report for that person; a report
-    with nobody left in it ends. Run for every arrival (reports_left_on_arrival, a
-    moment later: a report made after the arrival is left alone)."""
-    reports = OffShelterReport.objects.filter(
-        people=resident, status=OffShelterReport.Status.ACTIVE, created_at__lte=arrived_at
-    ).select_for_update()
-    for report in reports:
-        report.people.remove(resident)
-        if not report.people.exists() and not report.others_count:
-            report_end(report=report, reason=OffShelterReport.EndReason.REACHED_SHELTER)
-        else:
-            report.save(update_fields=["updated_at"])
-
-
-def reports_left_on_arrival(events: Sequence[PresenceEvent]) -> Callable[[PresenceEvent], None]:
-    """The follow-up of arrivals at shelters (registered with shelters.arrivals): who
-    arrives leaves their active out-of-shelter reports. Reads the batch's reports once."""
-    in_reports = set(
-        OffShelterReport.people.through.objects.filter(
-            resident_id__in={event.resident_id for event in events},
-            offshelterreport__status=OffShelterReport.Status.ACTIVE,
-        ).values_list("resident_id", flat=True)
-    )
-
-    def leave_report(event: PresenceEvent) -> None:
-        if event.resident_id in in_reports:
-            report_person_arrived(resident=event.resident, arrived_at=event.created_at)
-
-    return leave_report
-
-
 # --- Pickup requests ---------------------------------------------------------------------------
 
 
@@ -258,36 +226,6 @@ def _record(pickup: PickupRequest, kind: str, **fields) -> PickupEvent:
     return PickupEvent.objects.create(pickup=pickup, kind=kind, **fields)
 
 
-# What the resident hears at each step (translated per account at send time).
-RESIDENT_MESSAGES = {
-    Kind.REQUESTED: lambda p: _(
-        "送迎の依頼を受け付けました（行き先：%(shelter)s）。担当者が決まったらお知らせします。"
-    ),
-    Kind.CLAIMED: lambda p: _(
-        "担当者が決まりました。お迎えの準備をしています。しばらくお待ちください（行き先：%(shelter)s）。"
-    ),
-    Kind.PICKED_UP: lambda p: _("お迎えに到着しました。%(shelter)s へ向かいます。"),
-    Kind.ARRIVED: lambda p: _("%(shelter)s に到着しました。受付は済んでいます。"),
-    Kind.CANCELLED: lambda p: _("送迎の依頼を取り消しました。"),
-    Kind.UNABLE: lambda p: _(
-        "申し訳ありません。送迎ができませんでした（理由：%(reason)s）。市の窓口からご連絡します。"
-    ),
-}
-
-
-def _tell_resident(pickup: PickupRequest, event: PickupEvent) -> None:
-    """Queue the step's LINE message, once per event (the outbox's dedupe key)."""
-    outbox_enqueue_text(
-        user_ids=line_user_ids_of([pickup.report.account]),
-        text=lambda: (
-            RESIDENT_MESSAGES[event.kind](pickup)
-            % {"shelter": pickup.destination.name, "reason": pickup.unable_reason}
-        ),
-        purpose=f"pickup_{event.kind}",
-        dedupe_key=f"pickup-event:{event.pk}",
-    )
-
-
 def _transition(
     pickup: PickupRequest,
     *,
@@ -312,7 +250,7 @@ def _transition(
         current, kind, by_user=by_user, by_account=by_account, to_user=to_user, note=note[:500]
     )
     if kind in RESIDENT_MESSAGES:
-        _tell_resident(current, event)
+        tell_resident(current, event)
     return current
 
 
@@ -363,7 +301,7 @@ def pickup_request(
         report.urgency = urgency_of(report.needs, report.care)
         report.save(update_fields=["needs", "urgency", "updated_at"])
     event = _record(pickup, Kind.REQUESTED, by_account=by_account, by_user=by_user)
-    _tell_resident(pickup, event)
+    tell_resident(pickup, event)
     return pickup
 
 
