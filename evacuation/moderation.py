@@ -17,20 +17,22 @@ from evacuation.selectors import reports_visible_to
 from evacuation.services import NotAllowed, _transition
 from lib.roles import is_city_staff
 from residents.models import Account
+from residents.selectors import areas_visible_to
 
 
 @transaction.atomic
 def report_dismiss(*, report: OffShelterReport, user: AbstractBaseUser) -> OffShelterReport:
     """Close a report (and its pickup in progress) as a prank or a duplicate.
     Idempotent; the volunteer must be able to see it (their area) or be staff."""
-    if not reports_visible_to(user).filter(pk=report.pk).exists():
-        report = OffShelterReport.objects.get(pk=report.pk)
-        if report.status == OffShelterReport.Status.ENDED and is_city_staff(user):
-            return report
-        raise NotAllowed
     report = OffShelterReport.objects.select_for_update().get(pk=report.pk)
     if report.status == OffShelterReport.Status.ENDED:
-        return report
+        # Closed a moment ago (a double tap, a colleague): nothing more to do, for
+        # anyone who could have closed it.
+        if is_city_staff(user) or areas_visible_to(user).filter(pk=report.area_id).exists():
+            return report
+        raise NotAllowed
+    if not reports_visible_to(user).filter(pk=report.pk).exists():
+        raise NotAllowed
     report.status = OffShelterReport.Status.ENDED
     report.end_reason = OffShelterReport.EndReason.DISMISSED
     report.ended_at, report.ended_by = timezone.now(), user
