@@ -90,6 +90,7 @@ from bench.common import (
     CpuMeter,
     analyze,
     bench_redis_url,
+    django_on_bench_database,
     ensure_areas,
     free_port,
     gunicorn_argv,
@@ -99,7 +100,6 @@ from bench.common import (
     percentiles,
     postgres_bench_url,
     production_env,
-    refuse_unless_bench_database,
     run_with_children,
     towns,
     truncate,
@@ -126,19 +126,10 @@ def setup_django(redis_db: int) -> dict[str, str]:
     # Tasks are queued to Redis (Celery is not eager: nothing runs inside the request,
     # and no worker runs).
     env["REDIS_URL"] = bench_redis_url(redis_db, SCRIPT)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
+    env = django_on_bench_database(env, BENCH_SUFFIX)
     import hakobou.celery  # noqa: F401 - .delay() must use the project's broker
 
-    name = refuse_unless_bench_database(BENCH_SUFFIX)
-    log(f"database: {connection.vendor} {name}; redis: {env['REDIS_URL'].rsplit('@', 1)[-1]}")
-    call_command("migrate", verbosity=0, interactive=False)
-    return {**os.environ, **env}
+    return env
 
 
 def empty_tables() -> None:

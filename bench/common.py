@@ -111,6 +111,27 @@ def refuse_unless_bench_database(suffix: str) -> str:
     return name
 
 
+def django_on_bench_database(env: dict[str, str], suffix: str) -> dict[str, str]:
+    """Set this process up with the server's environment ``env`` (so what it writes is
+    what the server reads: signatures, encryption keys), refuse any database but the
+    bench's own, migrate it, and return the server's full environment."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    name = refuse_unless_bench_database(suffix)
+    redis = env.get("REDIS_URL")
+    log(
+        f"database: {connection.vendor} {name}"
+        + (f"; redis: {redis.rsplit('@', 1)[-1]}" if redis else "")
+    )
+    call_command("migrate", verbosity=0, interactive=False)
+    return {**os.environ, **env}
+
+
 def random_key() -> str:
     """A fresh key in the form RESIDENT_DATA_KEY / RESIDENT_INDEX_KEY take."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")

@@ -85,6 +85,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     Child,
     CpuMeter,
+    django_on_bench_database,
     free_port,
     gunicorn_argv,
     interrupt_on_sigterm,
@@ -92,7 +93,6 @@ from bench.common import (
     log_problems,
     postgres_bench_url,
     production_env,
-    refuse_unless_bench_database,
     run_with_children,
     truncate,
     wait_for_http,
@@ -155,17 +155,7 @@ def setup_django() -> dict[str, str]:
     SECRET_KEY)."""
     bench_url = postgres_bench_url(BENCH_SUFFIX, SCRIPT)
     env = production_env(bench_url)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    name = refuse_unless_bench_database(BENCH_SUFFIX)
-    log(f"database: {connection.vendor} {name}")
-    call_command("migrate", verbosity=0, interactive=False)
-    return {**os.environ, **env}
+    return django_on_bench_database(env, BENCH_SUFFIX)
 
 
 # --- seed ----------------------------------------------------------------------------------
@@ -259,7 +249,7 @@ def seed(reports: int, areas: int) -> None:
         columns = (
             "account_id, status, place, place_note, latitude, longitude, accuracy_m, "
             "location_source, address_text, area_id, others_count, needs, needs_other, care, "
-            "note, urgency, created_at, updated_at, end_reason"
+            "note, urgency, created_at, updated_at, end_reason, verified"
         )
         places = ("home", "home", "home", "car", "relatives", "other")
         with cursor.copy(f"COPY {report_table} ({columns}) FROM STDIN") as copy:
@@ -290,6 +280,7 @@ def seed(reports: int, areas: int) -> None:
                         created,
                         updated,
                         "",
+                        rng.random() < 0.9,  # most people are found in the registry
                     )
                 )
     vacuum_analyze([account_table, report_table, Area._meta.db_table])

@@ -64,6 +64,7 @@ from bench.common import (
     Child,
     analyze,
     bench_redis_url,
+    django_on_bench_database,
     ensure_areas,
     free_port,
     gunicorn_argv,
@@ -74,7 +75,6 @@ from bench.common import (
     postgres_bench_url,
     production_env,
     random_key,
-    refuse_unless_bench_database,
     run_with_children,
     truncate,
     wait_for_http,
@@ -118,17 +118,7 @@ def setup_django(args, data_dir: str) -> dict[str, str]:
         bench_redis_url(args.redis_db, SCRIPT),
         data_dir,
     )
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    name = refuse_unless_bench_database(BENCH_SUFFIX)
-    log(f"database: {connection.vendor} {name}; redis: {env['REDIS_URL'].rsplit('@', 1)[-1]}")
-    call_command("migrate", verbosity=0, interactive=False)
-    return {**os.environ, **env}
+    return django_on_bench_database(env, BENCH_SUFFIX)
 
 
 # --- seed ----------------------------------------------------------------------------
