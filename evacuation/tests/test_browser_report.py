@@ -17,7 +17,7 @@ SAPPORO = (43.0621, 141.3544)
 def sign_in_registered(page, display_name: str) -> Account:
     """Drill mode sign-in as a new LINE user, registered (by hand) with care needs."""
     page.goto("/my/")
-    page.get_by_label("または新しいユーザーを作る（LINE の表示名）").fill(display_name)
+    page.get_by_label("新しいユーザーを作る（LINE の表示名）").fill(display_name)
     page.get_by_role("button", name="LINE で開く（訓練）").click()
     page.wait_for_url("**/my/")
     account = Account.objects.get(display_name=display_name)

@@ -100,7 +100,7 @@ def sign_in_as_new_line_user(page, display_name: str):
     from residents.models import Account
 
     page.goto("/my/start/?next=/my/")
-    page.get_by_label("または新しいユーザーを作る（LINE の表示名）").fill(display_name)
+    page.get_by_label("新しいユーザーを作る（LINE の表示名）").fill(display_name)
     page.get_by_role("button", name="LINE で開く（訓練）").click()
     page.wait_for_url("**/my/")
     user = SimulatedUser.objects.filter(display_name=display_name).latest("pk")

@@ -19,7 +19,7 @@ def test_a_resident_registers_in_drill_mode_and_adds_family(new_page, screenshot
     page = new_page(PHONE)
     page.goto("/my/")
     assert "/my/start/" in page.url
-    page.get_by_label("または新しいユーザーを作る（LINE の表示名）").fill("なかじま")
+    page.get_by_label("新しいユーザーを作る（LINE の表示名）").fill("なかじま")
     screenshot(page, "1-start")
     page.get_by_role("button", name="LINE で開く（訓練）").click()
 
