@@ -171,8 +171,8 @@ class Seed:
 def seed_shelters(count: int, capacity: int) -> tuple[list[tuple[int, str]], str]:
     """Open shelters, each with its own reception user (not city staff: the permission
     check is the reception list, as at a real desk)."""
+    from areas.services import responder_upsert
     from lib.roles import Role
-    from residents.services import responder_upsert
     from shelters.services import shelter_set_status, shelter_upsert
 
     password = secrets.token_urlsafe(16)
@@ -207,10 +207,11 @@ def seed_residents(count: int, verified_share: float, line_share: float) -> tupl
     resident ids and how many have a LINE account linked."""
     from django.db import transaction
 
+    from areas.models import Area
     from lib import synthetic_registry
     from messaging.models import LineFriend
     from residents.blind_index import match_index
-    from residents.models import Account, Area, RegistryPerson, Resident, ResidentLink
+    from residents.models import Account, RegistryPerson, Resident, ResidentLink
 
     rng = random.Random(2024)  # noqa: S311 - synthetic data
     ensure_areas()

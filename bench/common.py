@@ -189,8 +189,8 @@ def towns():
 
 def ensure_areas() -> None:
     """The drill's areas (町会), which synthetic registry rows point at."""
+    from areas.services import area_upsert
     from hakobou import drill
-    from residents.services import area_upsert
 
     for spec in drill.AREAS:
         area_upsert(

@@ -191,8 +191,8 @@ def pick(rng: random.Random, weights: dict[str, int], count: int) -> list[str]:
 
 
 def seeded(reports: int, areas: int) -> bool:
+    from areas.models import Area
     from evacuation.models import OffShelterReport
-    from residents.models import Area
 
     return (
         OffShelterReport.objects.count() == reports
@@ -208,8 +208,9 @@ def seed(reports: int, areas: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from areas.models import Area
     from evacuation.models import OffShelterReport, urgency_of
-    from residents.models import Account, Area
+    from residents.models import Account
 
     started = time.perf_counter()
     rng = random.Random(100_000)  # noqa: S311 - synthetic data
@@ -333,9 +334,9 @@ def viewers(volunteer_areas: int) -> list[Viewer]:
     from django.contrib.sessions.models import Session
     from django.test import Client
 
+    from areas.models import Area
+    from areas.services import responder_upsert, staff_upsert
     from lib.roles import Role
-    from residents.models import Area
-    from residents.services import responder_upsert, staff_upsert
 
     truncate([Session._meta.db_table])
     scale = math.cos(math.radians(CENTRE[0]))

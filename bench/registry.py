@@ -189,10 +189,11 @@ def load_registry(rows: int, sample: int) -> list[tuple[str, str, datetime.date]
     from django.db import connection
     from django.utils import timezone
 
+    from areas.models import Area
     from lib import synthetic_registry
     from residents.blind_index import match_index
     from residents.importer import ROW_FIELDS
-    from residents.models import Area, RegistryPerson
+    from residents.models import RegistryPerson
 
     empty_tables()
     ensure_areas()

@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from areas.selectors import areas_visible_to
 from dashboard.api.base import display_name
 from dashboard.forms import FilterForm
 from dashboard.permissions import can_see_evacuees
@@ -19,7 +20,6 @@ from lib.csvexport import excel_csv
 from lib.maps import map_config
 from lib.roles import is_city_staff, responder_required
 from residents.models import CareConsideration, DetailView
-from residents.selectors import areas_visible_to
 from residents.services import detail_view_log
 from shelters.forms import ShelterCloseForm
 from shelters.models import Shelter

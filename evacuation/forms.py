@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.selectors import outside_city
 from evacuation.models import Mobility, Need, OffShelterReport, PickupRequest
 from residents.forms import CareField
-from residents.selectors import outside_city
 
 BAD_POINT = _(
     "地点の情報が正しくありません。もう一度「現在地を使う」か、地図で場所を選んでください。"

@@ -11,7 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from residents.models import Account, Area, Resident, validate_care
+from areas.models import Area
+from residents.models import Account, Resident, validate_care
 
 
 class Need(models.TextChoices):

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from areas.selectors import areas_visible_to
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
 from evacuation.selectors import reports_visible_to
 from evacuation.services import NotAllowed, _transition
 from lib.roles import is_city_staff
 from residents.models import Account
-from residents.selectors import areas_visible_to
 
 
 @transaction.atomic

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
+from areas.selectors import areas_visible_to
 from evacuation.models import OffShelterReport, PickupRequest
 from lib.roles import Role, has_role, is_city_staff
-from residents.selectors import areas_visible_to
 
 
 def is_field_volunteer(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -19,14 +19,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.models import Area
+from areas.selectors import area_for_point
 from evacuation import budgets
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest, urgency_of
 from evacuation.notices import RESIDENT_MESSAGES, tell_resident
 from evacuation.selectors import handover_candidates, pickups_visible_to
 from lib.roles import is_city_staff
 from messaging.services import outbox_enqueue_text
-from residents.models import Account, Area, Resident
-from residents.selectors import area_for_point, line_user_ids_of
+from residents.models import Account, Resident
+from residents.selectors import line_user_ids_of
 from shelters.models import Method, Shelter
 from shelters.services import CheckInResult, stay_check_in, stay_transfer
 

@@ -10,15 +10,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from areas.models import Area
+from areas.services import area_upsert, responder_upsert, staff_upsert
 from evacuation.models import Mobility, PickupRequest
 from evacuation.services import pickup_request, report_start, report_submit, report_update
 from hakobou import drill
 from lib import synthetic_registry
 from messaging.friends import line_friend_followed
 from messaging.models import SimulatedUser
-from residents.models import Account, Area
+from residents.models import Account
 from residents.registration import resident_create_manual
-from residents.services import area_upsert, responder_upsert, staff_upsert
 from shelters.models import Shelter
 from shelters.services import CheckEveryoneOut, shelter_set_status, shelter_upsert
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "leaflet",
     "hakobou",
     "limits",
+    "areas",
     "residents",
     "shelters",
     "evacuation",

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
 _LONG_VOWEL = "ー"  # U+30FC
 
 # Everything people type for a long vowel in a reading. NFKC already turns "ｰ" into "ー"
@@ -63,3 +66,9 @@ def is_katakana_name(text: str) -> bool:
     Forms use it to reject kanji ("山田") or romaji ("yamada") typed into a furigana field.
     """
     return _KATAKANA_NAME.fullmatch(normalize_kana(text)) is not None
+
+
+katakana_validator = RegexValidator(
+    r"^[\u30a0-\u30ff\u3000 ]+$",
+    _("全角カタカナで入力してください。"),
+)

@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -14,43 +12,18 @@ from lib.admin import ReadOnlyAdminMixin
 from residents.blind_index import resident_match_index
 from residents.models import (
     Account,
-    Area,
     DetailView,
     ImportRun,
     MatchAttempt,
     RegistryPerson,
     Resident,
     ResidentLink,
-    ResponderProfile,
     TakeoverRequest,
 )
 from residents.registration import takeover_decide
 from residents.services import account_unsuspend, detail_view_log
 from residents.uploads import registry_import_enqueue
 from residents.withdrawal import account_withdraw, resident_forget
-
-
-@admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kana", "center_lat", "center_lng")
-    search_fields = ("code", "name", "kana")
-
-
-class ResponderProfileInline(admin.StackedInline):
-    model = ResponderProfile
-    can_delete = False
-    filter_horizontal = ("areas",)
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class ResponderUserAdmin(UserAdmin):
-    inlines = [ResponderProfileInline]
-    list_display = ("username", "last_name", "first_name", "is_staff", "is_active")
-    list_filter = ("is_staff", "is_active", "groups")
 
 
 class ForgetOnDeleteMixin:

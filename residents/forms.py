@@ -8,9 +8,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.models import Area
 from lib.kana import is_katakana_name, normalize_kana
 from lib.wareki import InvalidDate, parse_birth_date
-from residents.models import Area, CareConsideration, RegistryPerson
+from residents.models import CareConsideration, RegistryPerson
 
 ERA_CHOICES = [
     ("令和", _("令和")),

@@ -31,11 +31,12 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.models import Area
 from lib.kana import is_katakana_name
 from lib.wareki import InvalidDate, parse_birth_date
 from residents.blind_index import match_index
 from residents.fields import EncryptedTextField
-from residents.models import Area, ImportRun, RegistryPerson
+from residents.models import ImportRun, RegistryPerson
 
 logger = logging.getLogger(__name__)
 

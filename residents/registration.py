@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from areas.models import Area
+from areas.selectors import areas_visible_to
 from lib.roles import is_city_staff
 from limits.services import (
     Budget,
@@ -34,14 +36,13 @@ from residents import budgets
 from residents.blind_index import resident_match_index
 from residents.models import (
     Account,
-    Area,
     MatchAttempt,
     RegistryPerson,
     Resident,
     ResidentLink,
     TakeoverRequest,
 )
-from residents.selectors import areas_visible_to, registry_candidates
+from residents.selectors import registry_candidates
 
 Relation = ResidentLink.Relation
 

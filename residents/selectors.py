@@ -1,27 +1,14 @@
-"""Reads for areas, responders, residents and the registry."""
+"""Reads for residents, their accounts and the registry."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, QuerySet, When
 
-from lib.geo import distance_m, in_bounds, point_in_geometry
-from lib.roles import is_city_staff
 from residents.blind_index import match_candidates
-from residents.models import Account, Area, RegistryPerson, Resident, ResidentLink, TakeoverRequest
-
-
-def areas_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Area]:
-    """Staff see the whole city; a volunteer or reception user only their own areas."""
-    if is_city_staff(user):
-        return Area.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return Area.objects.none()
-    return Area.objects.filter(responders__user=user)
+from residents.models import Account, RegistryPerson, Resident, ResidentLink, TakeoverRequest
 
 
 def linked_residents(account: Account | None) -> QuerySet[ResidentLink]:
@@ -69,25 +56,3 @@ def residents_entered_by_hand(
 
 
 # --- Out-of-shelter evacuees and pickups (the volunteers' dashboard) ----------------------
-
-
-# How far from an area's centre a point still counts as that area when no boundary
-# polygon contains it (areas without a drawn boundary).
-AREA_CENTRE_RADIUS_M = 1500
-
-
-def outside_city(lat: float, lng: float) -> bool:
-    return not in_bounds(lat, lng, settings.CITY_BOUNDS)
-
-
-def area_for_point(lat: float, lng: float) -> Area | None:
-    """The 町会 a point lies in: a boundary that contains it, else the nearest centre
-    within AREA_CENTRE_RADIUS_M; None when nobody's area (then only staff see it)."""
-    nearest, nearest_m = None, AREA_CENTRE_RADIUS_M
-    for area in Area.objects.all():
-        if area.boundary and point_in_geometry(lat, lng, area.boundary):
-            return area
-        metres = distance_m(lat, lng, area.center_lat, area.center_lng)
-        if metres <= nearest_m:
-            nearest, nearest_m = area, metres
-    return nearest

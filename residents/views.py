@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from areas.selectors import areas_visible_to
 from lib.client_ip import request_ip
 from lib.roles import is_city_staff, responder_required
 from messaging import line
@@ -42,7 +43,7 @@ from residents.identity import (
 )
 from residents.models import Account, RegistryPerson, Resident, ResidentLink
 from residents.registration import Actor, LinkResult, MatchResult
-from residents.selectors import areas_visible_to, linked_residents, pending_requests
+from residents.selectors import linked_residents, pending_requests
 
 RESIDENT, HELPER = "resident", "helper"
 Relation = ResidentLink.Relation

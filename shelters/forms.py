@@ -60,7 +60,7 @@ class ShelterSearchForm(forms.Form):
     barrier_free = forms.BooleanField(label=_("バリアフリー"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from residents.models import Area
+        from areas.models import Area
 
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.all()

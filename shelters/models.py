@@ -3,7 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from residents.models import Account, Area, Resident, katakana_validator
+from areas.models import Area
+from lib.kana import katakana_validator
+from residents.models import Account, Resident
 
 
 class Shelter(models.Model):

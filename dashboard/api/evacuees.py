@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from areas.selectors import areas_visible_to
 from dashboard.api.base import (
     CARE_LABELS,
     NEED_LABELS,
@@ -32,7 +33,6 @@ from evacuation.moderation import account_suspend, report_dismiss
 from evacuation.selectors import reports_visible_to
 from lib.roles import is_city_staff
 from residents.models import DetailView
-from residents.selectors import areas_visible_to
 from residents.services import detail_view_log
 
 # The list answers at most this many rows, most urgent first.

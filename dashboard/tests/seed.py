@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from areas.models import Area
 from evacuation.models import Mobility, OffShelterReport, PickupRequest
 from evacuation.services import pickup_request, report_start, report_submit, report_update
-from residents.models import Account, Area
+from residents.models import Account
 from residents.registration import resident_create_manual
 
 BIRTH_DATE = datetime.date(1940, 2, 3)

@@ -1,11 +1,11 @@
 """Who may use the dashboard API: a volunteer their own areas, staff the whole city,
 reception-only users, users without a role and anonymous visitors nothing."""
 
+from areas.services import responder_upsert
 from dashboard.tests.seed import make_pickup, make_report
 from evacuation.models import PickupRequest
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 # Around both test areas (41.75–41.77, 140.71–140.73).

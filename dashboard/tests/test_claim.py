@@ -5,12 +5,12 @@ import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from areas.services import responder_upsert
 from dashboard.tests.seed import make_pickup, make_report
 from evacuation.models import PickupRequest
 from evacuation.services import pickup_claim, pickup_picked_up
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 

@@ -1,11 +1,11 @@
 """Handing a claimed pickup over: only to another volunteer who covers the area."""
 
+from areas.services import responder_upsert
 from dashboard.tests.seed import make_pickup, make_report
 from evacuation.models import PickupEvent
 from evacuation.services import pickup_claim
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 

@@ -3,9 +3,9 @@ import re
 
 from django.contrib.auth import get_user_model
 
+from areas.services import responder_upsert
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 

@@ -1,9 +1,9 @@
 """Closing a shelter from the board: with people inside, a small form asks where they go
 (another open shelter, or checked out with a reason) before anything changes."""
 
+from areas.services import responder_upsert
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.models import Method, Shelter, Stay
 from shelters.services import shelter_set_status, stay_check_in
 from shelters.tests.factories import ShelterFactory

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from areas.models import Area
 from evacuation.models import Mobility, OffShelterReport, PickupRequest
 from evacuation.services import pickup_request, report_start, report_submit, report_update
 from messaging.friends import line_friend_followed
-from residents.models import Account, Area
+from residents.models import Account
 from residents.registration import resident_create_manual
 
 

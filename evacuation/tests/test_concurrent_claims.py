@@ -3,13 +3,13 @@
 import pytest
 from django.db import connection
 
+from areas.services import responder_upsert
 from evacuation.models import PickupEvent
 from evacuation.services import pickup_claim
 from evacuation.tests.evacuation_helpers import family_report, request_pickup
 from hakobou.testing.cast import PASSWORD
 from hakobou.testing.concurrency import at_once
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
-"""Moving reports and pickups out of residents, and LINE friendship into messaging, keeps
-every row of a database made before the move (residents 0007 / 0008, evacuation 0001)."""
+"""Moving reports and pickups out of residents, LINE friendship into messaging, and areas
+with responder profiles into their own app keeps every row of a database made before the
+moves (residents 0007 / 0008 / 0010 / 0011, evacuation 0001, areas 0001)."""
 
 import datetime
 
@@ -9,9 +10,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from areas.models import Area, ResponderProfile
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
 from messaging.models import LineFriend
-from residents.models import Account
+from residents.models import Account, Resident
+from shelters.models import Shelter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,7 +96,16 @@ def seed_before_the_move(apps) -> dict:
     )[0]
     group = model("auth", "Group").objects.create(name="本部")
     group.permissions.add(permission)
-    return {"report": report.pk, "pickup": pickup.pk, "resident": resident.pk}
+    volunteer = model("auth", "User").objects.create(username="volunteer")
+    profile = model("residents", "ResponderProfile").objects.create(user=volunteer, phone="0138")
+    profile.areas.add(area)
+    return {
+        "report": report.pk,
+        "pickup": pickup.pk,
+        "resident": resident.pk,
+        "area": area.pk,
+        "shelter": shelter.pk,
+    }
 
 
 def test_reports_pickups_and_line_friends_survive_the_move():
@@ -118,6 +130,18 @@ def test_reports_pickups_and_line_friends_survive_the_move():
     assert (hanako.display_name, hanako.language, hanako.is_following) == ("函館 花子", "en", True)
     assert (blocked.is_following, blocked.blocked_at) == (False, BLOCKED_AT)
     assert Account.objects.count() == 3
+
+    area = Area.objects.get(pk=ids["area"])
+    assert (area.code, area.name) == ("101", "谷地頭町会")
+    assert report.area == pickup.area == area
+    assert Shelter.objects.get(pk=ids["shelter"]).area_id is None
+    assert Resident.objects.get(pk=ids["resident"]).area == area
+    profile = ResponderProfile.objects.get(user__username="volunteer")
+    assert (profile.phone, list(profile.areas.all())) == ("0138", [area])
+    assert list(area.responders.all()) == [profile]
+    assert Area.objects.create(
+        code="102", name="新町会", kana="シンチョウカイ", center_lat=41.7, center_lng=140.7
+    ).pk
 
     # Staff permissions on the moved models follow them.
     view = Permission.objects.get(codename="view_pickuprequest")

@@ -1,6 +1,7 @@
 """Out-of-shelter reports: one in progress per account, sent when complete, ended by
 the resident or, person by person, by checking in at a shelter."""
 
+from areas.selectors import area_for_point, outside_city
 from evacuation.models import OffShelterReport
 from evacuation.services import (
     ReportEnded,
@@ -13,7 +14,6 @@ from evacuation.services import (
 from evacuation.tests.evacuation_helpers import family_report
 from hakobou.testing.cast import BaseTestCase
 from residents.models import Account
-from residents.selectors import area_for_point, outside_city
 from residents.tests.test_own_data import manual
 from shelters.follow_ups import arrival_follow_ups
 from shelters.models import Method

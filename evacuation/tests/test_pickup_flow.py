@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from areas.services import responder_upsert
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
 from evacuation.services import (
     NotAllowed,
@@ -22,7 +23,6 @@ from evacuation.services import (
 from evacuation.tests.evacuation_helpers import family_report, request_pickup
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.models import Stay
 from shelters.tests.factories import ShelterFactory
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
+from areas.models import Area
+from areas.services import area_upsert, responder_upsert, staff_upsert
 from lib.roles import Role
-from residents.models import Area
-from residents.services import area_upsert, responder_upsert, staff_upsert
 
 User = get_user_model()
 

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 from django.test import override_settings
 
+from areas.services import responder_upsert
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.request_log import ClientErrorsOnOneLine
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.tests.factories import ShelterFactory
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
+from areas.models import Area, ResponderProfile
 from hakobou import drill
 from lib.roles import Role, has_role
-from residents.models import Area, ResponderProfile
 
 
 class SeedDrillTestCase(TestCase):

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import residents.models
+import areas.models
 
 
 class Migration(migrations.Migration):
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                     models.JSONField(
                         blank=True,
                         null=True,
-                        validators=[residents.models.validate_boundary],
+                        validators=[areas.models.validate_boundary],
                         verbose_name="境界 (GeoJSON)",
                     ),
                 ),

@@ -1,8 +1,8 @@
 """Residents' models: the registry, residents and their accounts (people.py)."""
 
 from residents.models.people import (  # noqa: F401
+    WITHDRAWN_NAME,
     Account,
-    Area,
     CareConsideration,
     DetailView,
     ImportRun,
@@ -10,9 +10,6 @@ from residents.models.people import (  # noqa: F401
     RegistryPerson,
     Resident,
     ResidentLink,
-    ResponderProfile,
     TakeoverRequest,
-    katakana_validator,
-    validate_boundary,
     validate_care,
 )

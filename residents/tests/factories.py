@@ -2,8 +2,9 @@ import datetime
 
 import factory
 
+from areas.models import Area
 from residents.blind_index import match_index
-from residents.models import Area, RegistryPerson
+from residents.models import RegistryPerson
 
 
 class AreaFactory(factory.django.DjangoModelFactory):

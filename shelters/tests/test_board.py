@@ -1,8 +1,8 @@
 """The shelter status board: live occupancy, congestion and care counts, polled with an ETag."""
 
+from areas.services import responder_upsert
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.services import responder_upsert
 from shelters.models import Method, Shelter, ShelterStatusChange
 from shelters.services import stay_check_in
 from shelters.tests.factories import ShelterFactory

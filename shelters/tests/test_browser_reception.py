@@ -8,13 +8,13 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from areas.services import responder_upsert
 from hakobou.testing.browser import PHONE, TABLET, log_in, sign_in_as_new_line_user
 from hakobou.testing.cast import PASSWORD
 from lib.qr import qr_svg
 from lib.roles import Role
 from messaging import simulator
 from residents.registration import account_from_id_token, resident_create_manual
-from residents.services import responder_upsert
 from residents.tests.factories import RegistryPersonFactory
 from shelters import tokens
 from shelters.models import Stay

@@ -7,12 +7,13 @@ from unittest import mock
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.models import Area
+from areas.services import responder_upsert
 from evacuation.models import OffShelterReport
 from evacuation.tests.evacuation_helpers import family_report
 from hakobou.testing.cast import PASSWORD, BaseTestCase
 from lib.roles import Role
-from residents.models import Area, DetailView, Resident
-from residents.services import responder_upsert
+from residents.models import DetailView, Resident
 from residents.tests.factories import RegistryPersonFactory
 from shelters.models import PresenceEvent, Shelter, Stay
 from shelters.tests.factories import ShelterFactory

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from residents.services import area_upsert
+from areas.services import area_upsert
 
 SQUARE = {
     "type": "Polygon",
