@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ResidentsConfig(AppConfig):
     name = "residents"
-    verbose_name = _("住民・地区")
+    verbose_name = _("住民・登録")
 
     def ready(self) -> None:
         from django.urls import reverse
