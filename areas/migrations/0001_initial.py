@@ -12,19 +12,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 import areas.models
+from lib.migrations import move_content_types
 
 MOVED = ("area", "responderprofile")
-
-
-def move_content_types(apps, schema_editor, source="residents", target="areas"):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        if not ContentType.objects.filter(app_label=target, model=model).exists():
-            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
-
-
-def move_content_types_back(apps, schema_editor):
-    move_content_types(apps, schema_editor, source="areas", target="residents")
 
 
 class Migration(migrations.Migration):
@@ -157,5 +147,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, move_content_types_back),
+        move_content_types("residents", "areas", MOVED),
     ]

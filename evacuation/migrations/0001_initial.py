@@ -13,19 +13,9 @@ from django.db import migrations, models
 
 import evacuation.models
 import residents.models
+from lib.migrations import move_content_types
 
 MOVED = ("offshelterreport", "pickuprequest", "pickupevent")
-
-
-def move_content_types(apps, schema_editor, source="residents", target="evacuation"):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        if not ContentType.objects.filter(app_label=target, model=model).exists():
-            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
-
-
-def move_content_types_back(apps, schema_editor):
-    move_content_types(apps, schema_editor, source="evacuation", target="residents")
 
 
 class Migration(migrations.Migration):
@@ -497,5 +487,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, move_content_types_back),
+        move_content_types("residents", "evacuation", MOVED),
     ]
