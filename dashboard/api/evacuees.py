@@ -31,6 +31,7 @@ from dashboard.api.pickups import PickupOut, PickupStateOut, pickup_data, pickup
 from evacuation.models import OffShelterReport, PickupRequest
 from evacuation.moderation import account_suspend, report_dismiss
 from evacuation.selectors import reports_visible_to
+from evacuation.services import NotAllowed
 from lib.roles import is_city_staff
 from residents.models import DetailView
 from residents.services import detail_view_log
@@ -370,9 +371,10 @@ class SuspendApi(DashboardApi):
     )
     def post(self, request: Request, pk: int) -> Response:
         report = _visible_report(request.user, pk)
-        if not is_city_staff(request.user):
-            raise PermissionDenied(_("利用者の停止は市の職員だけができます。"))
-        account_suspend(account=report.account, user=request.user)
+        try:
+            account_suspend(account=report.account, user=request.user)
+        except NotAllowed:  # the service's rule: staff only
+            raise PermissionDenied(_("利用者の停止は市の職員だけができます。")) from None
         return Response(
             {
                 "message": _(
