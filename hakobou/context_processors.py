@@ -10,5 +10,5 @@ def site(request: HttpRequest) -> dict:
         "CITY_NAME": settings.CITY_NAME,
         "DRILL_MODE": settings.LINE_MODE == "simulator",
         # Read only by a page that shows it (the admin index): one query there, none elsewhere.
-        "REGISTRY_ALARM": SimpleLazyObject(lambda: city_alarm_raised()),
+        "REGISTRY_ALARM": SimpleLazyObject(city_alarm_raised),
     }
