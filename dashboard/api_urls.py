@@ -8,6 +8,7 @@ app_name = "dashboard-api"
 urlpatterns = [
     path("map/evacuees", layers.EvacueeLayerApi.as_view(), name="evacuee-layer"),
     path("map/pickups", layers.PickupLayerApi.as_view(), name="pickup-layer"),
+    path("map/deliveries", layers.DeliveryLayerApi.as_view(), name="delivery-layer"),
     path("evacuees", evacuees.EvacueeListApi.as_view(), name="evacuees"),
     path("evacuees/<int:pk>", evacuees.EvacueeDetailApi.as_view(), name="evacuee"),
     path("evacuees/<int:pk>/dismiss", evacuees.DismissApi.as_view(), name="dismiss"),

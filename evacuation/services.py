@@ -25,6 +25,7 @@ from evacuation import budgets
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest, urgency_of
 from evacuation.notices import RESIDENT_MESSAGES, tell_resident
 from evacuation.selectors import handover_candidates, pickups_visible_to
+from lib.claims import claim_deadline, claimable, held_by
 from lib.roles import is_city_staff
 from messaging.services import outbox_enqueue_text
 from residents.models import Account, Resident
@@ -221,7 +222,7 @@ def can_act_on(user: AbstractBaseUser, pickup: PickupRequest) -> bool:
 
 
 def _claim_deadline(now: datetime.datetime) -> datetime.datetime:
-    return now + datetime.timedelta(minutes=settings.PICKUP_CLAIM_MINUTES)
+    return claim_deadline(now, settings.PICKUP_CLAIM_MINUTES)
 
 
 def _record(pickup: PickupRequest, kind: str, **fields) -> PickupEvent:
@@ -320,7 +321,7 @@ def pickup_claim(*, pickup: PickupRequest, user: AbstractBaseUser, now=None) -> 
     if not can_act_on(user, pickup):
         raise NotAllowed
     now = now or timezone.now()
-    free = Q(status=Status.REQUESTED) | Q(status=Status.CLAIMED, claim_expires_at__lt=now)
+    free = claimable(free=[Status.REQUESTED], claimed=Status.CLAIMED, now=now)
     mine = Q(status=Status.CLAIMED, claimed_by=user)
     try:
         current = _transition(
@@ -340,11 +341,6 @@ def pickup_claim(*, pickup: PickupRequest, user: AbstractBaseUser, now=None) -> 
     return ClaimOutcome(True, current)
 
 
-def _holder(user: AbstractBaseUser) -> Q:
-    """The claim holder may act; city staff may act on anyone's claim."""
-    return Q() if is_city_staff(user) else Q(claimed_by=user)
-
-
 @transaction.atomic
 def pickup_release(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRequest:
     """Give a claim back (someone else can take it)."""
@@ -352,7 +348,7 @@ def pickup_release(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRe
         raise NotAllowed
     return _transition(
         pickup,
-        allowed=Q(status=Status.CLAIMED) & _holder(user),
+        allowed=held_by(user, status=Status.CLAIMED),
         kind=Kind.RELEASED,
         changes={
             "status": Status.REQUESTED,
@@ -376,7 +372,7 @@ def pickup_hand_over(
     now = now or timezone.now()
     current = _transition(
         pickup,
-        allowed=Q(status=Status.CLAIMED) & _holder(user),
+        allowed=held_by(user, status=Status.CLAIMED),
         kind=Kind.HANDED_OVER,
         changes={
             "claimed_by": to_user,
@@ -395,7 +391,7 @@ def pickup_picked_up(*, pickup: PickupRequest, user: AbstractBaseUser) -> Pickup
         raise NotAllowed
     return _transition(
         pickup,
-        allowed=Q(status=Status.CLAIMED) & _holder(user),
+        allowed=held_by(user, status=Status.CLAIMED),
         kind=Kind.PICKED_UP,
         changes={"status": Status.PICKED_UP, "claim_expires_at": None},
         by_user=user,
@@ -410,7 +406,7 @@ def pickup_arrived(*, pickup: PickupRequest, user: AbstractBaseUser) -> PickupRe
         raise NotAllowed
     current = _transition(
         pickup,
-        allowed=Q(status=Status.PICKED_UP) & _holder(user),
+        allowed=held_by(user, status=Status.PICKED_UP),
         kind=Kind.ARRIVED,
         changes={"status": Status.ARRIVED},
         by_user=user,
@@ -474,7 +470,7 @@ def pickup_unable(*, pickup: PickupRequest, user: AbstractBaseUser, reason: str)
         raise ValueError("a reason is needed")
     return _transition(
         pickup,
-        allowed=Q(status__in=[Status.CLAIMED, Status.PICKED_UP]) & _holder(user),
+        allowed=held_by(user, status=Status.CLAIMED) | held_by(user, status=Status.PICKED_UP),
         kind=Kind.UNABLE,
         changes={"status": Status.UNABLE, "unable_reason": reason, "claim_expires_at": None},
         by_user=user,

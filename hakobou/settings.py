@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "messaging.tasks.outbox_sweep_task", "schedule": 30.0},
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
     "pickup-claim-expiry": {"task": "evacuation.tasks.pickup_expire_claims_task", "schedule": 60.0},
+    "supply-claim-expiry": {"task": "supplies.tasks.delivery_expire_claims_task", "schedule": 60.0},
+    "supply-receipt-reminders": {
+        "task": "supplies.tasks.delivery_remind_task",
+        "schedule": 300.0,
+    },
     "arrival-follow-ups": {"task": "shelters.tasks.arrival_follow_ups_task", "schedule": 30.0},
     "limit-counters-prune": {"task": "limits.tasks.counters_prune_task", "schedule": 86400.0},
 }
@@ -342,6 +347,12 @@ MAP_TILE_ATTRIBUTION = env.str(
 )
 # Pickup requests: a volunteer's claim lapses if not acted on within this time.
 PICKUP_CLAIM_MINUTES = env.int("PICKUP_CLAIM_MINUTES", default=30, minimum=1, maximum=24 * 60)
+# Supplies: a volunteer's hold on a batch of deliveries; when a household that has not
+# answered "did it arrive?" is asked once more (then shown as unconfirmed).
+SUPPLY_CLAIM_MINUTES = env.int("SUPPLY_CLAIM_MINUTES", default=180, minimum=1, maximum=24 * 60)
+SUPPLY_RECEIPT_REMIND_MINUTES = env.int(
+    "SUPPLY_RECEIPT_REMIND_MINUTES", default=360, minimum=1, maximum=7 * 24 * 60
+)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (MAP_CENTER_LAT, MAP_CENTER_LNG),

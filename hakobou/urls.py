@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("residents.urls")),
     path("", include("evacuation.urls")),
     path("", include("shelters.urls")),
+    path("", include("supplies.urls")),
 ]
 
 if settings.LINE_MODE == "simulator":

@@ -10,6 +10,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number (-3 in a ledger) is never a formula
     text = "" if value is None else str(value)
     # A cell starting like a formula would be evaluated by Excel (CSV injection).
     return "'" + text if text.startswith(_FORMULA_START) else text

@@ -90,3 +90,23 @@ def in_bounds(lat: float, lng: float, bounds: tuple[float, float, float, float])
     """bounds = (south, west, north, east)."""
     south, west, north, east = bounds
     return south <= lat <= north and west <= lng <= east
+
+
+def walking_order(
+    stops: Sequence[tuple[Any, float | None, float | None]], start: tuple[float, float] | None
+) -> list[Any]:
+    """Keys of ``(key, lat, lng)`` stops in a walking route: from ``start`` (or the first
+    stop) always on to the nearest stop not yet visited. Not the shortest route, but one
+    a volunteer can follow door to door; stops without a position come last."""
+    placed = [(key, lat, lng) for key, lat, lng in stops if lat is not None and lng is not None]
+    unplaced = [key for key, lat, lng in stops if lat is None or lng is None]
+    if not placed:
+        return unplaced
+    here = start or (placed[0][1], placed[0][2])
+    route = []
+    while placed:
+        nearest = min(range(len(placed)), key=lambda i: distance_m(*here, *placed[i][1:]))
+        key, lat, lng = placed.pop(nearest)
+        route.append(key)
+        here = (lat, lng)
+    return route + unplaced

@@ -92,8 +92,25 @@ def outbox_enqueue_text(
     *, user_ids: Iterable[str], text: Callable[[], str], purpose: str, dedupe_key: str
 ) -> None:
     """Queue a text for these LINE users, each in their own language: ``text`` is called
-    inside the language override. Users who do not follow the account (or blocked it)
-    are left out; one outbox message per language, deduplicated by key."""
+    inside the language override."""
+    outbox_enqueue_localized(
+        user_ids=user_ids,
+        messages=lambda: [{"type": "text", "text": text()}],
+        purpose=purpose,
+        dedupe_key=dedupe_key,
+    )
+
+
+def outbox_enqueue_localized(
+    *,
+    user_ids: Iterable[str],
+    messages: Callable[[], list[dict]],
+    purpose: str,
+    dedupe_key: str,
+) -> None:
+    """Queue LINE messages for these users, each in their own language: ``messages`` is
+    called inside the language override. Users who do not follow the account (or
+    blocked it) are left out; one outbox message per language, deduplicated by key."""
     wanted = list(dict.fromkeys(user_ids))
     reachable = reachable_friends(wanted)
     by_language: dict[str, list[str]] = defaultdict(list)
@@ -102,10 +119,10 @@ def outbox_enqueue_text(
             by_language[reachable[user_id]].append(user_id)
     for language, recipients in by_language.items():
         with translation.override(language):
-            body = text()
+            body = messages()
         outbox_enqueue(
             user_ids=recipients,
-            messages=[{"type": "text", "text": body}],
+            messages=body,
             purpose=purpose,
             dedupe_key=f"{dedupe_key}:{language}",
         )

@@ -3,5 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SuppliesConfig(AppConfig):
+    """Relief supplies: catalogue, stock ledger, distribution rounds and deliveries."""
+
     name = "supplies"
     verbose_name = _("物資")
+
+    def ready(self) -> None:
+        # What supplies adds to the layers below it: they know nothing of it.
+        from messaging import postbacks as line_postbacks
+        from residents import hub, withdrawal
+        from supplies import home, postbacks, privacy, receipts
+
+        line_postbacks.register(receipts.POSTBACK_ACTION)(postbacks.receipt)
+        hub.register(home.section)
+        withdrawal.register(privacy.deliveries_of_withdrawn)

@@ -1,4 +1,11 @@
-"""URLs of the supplies app. Filled in by the issue that builds this domain."""
+"""The household's answer about its supplies, on the web (/my/supplies/…)."""
+
+from django.urls import path
+
+from supplies import views
 
 app_name = "supplies"
-urlpatterns: list = []
+urlpatterns = [
+    path("my/supplies/<int:pk>/answer/", views.receipt_answer, name="receipt-answer"),
+    path("my/supplies/<int:pk>/note/", views.dispute_note, name="dispute-note"),
+]

@@ -28,6 +28,8 @@ from dashboard.api.base import (
 from evacuation.models import PickupRequest
 from evacuation.selectors import pickups_visible_to
 from lib.map_layers import CLUSTER_CELL_PX, map_layer
+from supplies.models import Delivery, DistributionRound
+from supplies.selectors import deliveries_visible_to
 
 # A viewport wider or taller than this many pixels at its zoom is not a screen.
 MAX_VIEWPORT_PX = 4096
@@ -204,5 +206,79 @@ class PickupLayerApi(DashboardApi):
             zoom=cluster_zoom(data["bbox"], data["zoom"]),
             fields=PICKUP_POINT_FIELDS,
             rank="rank",
+        )
+        return with_etag(request, _rounded(layer))
+
+
+# A delivery cluster is coloured by its most pressing state: what still needs a
+# volunteer or a look (disputed, not home, to deliver) above what is done.
+DELIVERY_RANK = {
+    Delivery.Status.DISPUTED: 6,
+    Delivery.Status.NOT_HOME: 5,
+    Delivery.Status.PENDING: 4,
+    Delivery.Status.OUT: 3,
+    Delivery.Status.UNCONFIRMED: 2,
+    Delivery.Status.DELIVERED: 2,
+    Delivery.Status.CONFIRMED: 1,
+    Delivery.Status.RESOLVED: 1,
+    Delivery.Status.REFUSED: 0,
+    Delivery.Status.CANCELLED: 0,
+}
+DELIVERY_POINT_FIELDS = ("id", "latitude", "longitude", "status", "rank", "household_size")
+
+
+class DeliveryLayerQuery(ViewportQuery):
+    state = None
+    need = None
+    care = None
+    updated_since = None
+    round = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            key: gettext_lazy("配布ラウンドの指定が正しくありません。")
+            for key in ("required", "invalid", "min_value", "max_value", "max_string_length")
+        },
+    )
+    status = choice_field(
+        Delivery.Status.choices, gettext_lazy("配達の状態の指定が正しくありません。")
+    )
+
+    def validate_round(self, value: int) -> int:
+        if not DistributionRound.objects.filter(pk=value).exists():
+            raise serializers.ValidationError(_("配布ラウンドが見つかりません。"))
+        return value
+
+
+class DeliveryLayerApi(DashboardApi):
+    @extend_schema(
+        summary="A round's supply deliveries in a viewport: points, or clusters when too many",
+        parameters=[DeliveryLayerQuery],
+        responses={200: LayerOut, 304: None, 400: Problem, 403: Problem},
+    )
+    def get(self, request: Request) -> Response:
+        query = DeliveryLayerQuery(data=query_params(request))
+        if not query.is_valid():
+            return invalid(query)
+        data = query.validated_data
+        deliveries = deliveries_visible_to(request.user).filter(round_id=data["round"])
+        if data.get("area"):
+            deliveries = deliveries.filter(area_id=data["area"])
+        if data.get("status"):
+            deliveries = deliveries.filter(status=data["status"])
+        deliveries = deliveries.annotate(
+            rank=Case(
+                *(When(status=code, then=Value(n)) for code, n in DELIVERY_RANK.items()),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        layer = map_layer(
+            deliveries,
+            bbox=data["bbox"],
+            zoom=cluster_zoom(data["bbox"], data["zoom"]),
+            fields=DELIVERY_POINT_FIELDS,
+            rank="rank",
+            points_only=data["zoom"] >= settings.LEAFLET_CONFIG["MAX_ZOOM"],
         )
         return with_etag(request, _rounded(layer))

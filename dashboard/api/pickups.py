@@ -21,6 +21,7 @@ from dashboard.api.base import DashboardApi, Problem, display_name, invalid, pro
 from evacuation import services as evacuation
 from evacuation.models import PickupEvent, PickupRequest
 from evacuation.selectors import handover_candidates, pickups_visible_to
+from lib.claims import has_lapsed
 from lib.roles import is_city_staff
 from shelters.services import ShelterClosed
 
@@ -33,7 +34,7 @@ def pickup_state(pickup: PickupRequest | None, user, now: datetime.datetime) -> 
     (the beat resets it within a minute; until then anyone may claim it)."""
     if pickup is None:
         return None
-    lapsed = pickup.status == Status.CLAIMED and pickup.claim_expires_at < now
+    lapsed = has_lapsed(pickup.status, pickup.claim_expires_at, claimed=Status.CLAIMED, now=now)
     return {
         "id": pickup.pk,
         "status": Status.REQUESTED if lapsed else pickup.status,
@@ -117,7 +118,7 @@ def _actions(pickup: PickupRequest, user, now: datetime.datetime) -> list[str]:
         return []
     mine = pickup.claimed_by_id == user.pk
     holder = mine or is_city_staff(user)
-    lapsed = pickup.status == Status.CLAIMED and pickup.claim_expires_at < now
+    lapsed = has_lapsed(pickup.status, pickup.claim_expires_at, claimed=Status.CLAIMED, now=now)
     actions = []
     if pickup.status == Status.REQUESTED or lapsed:
         actions.append("claim")
@@ -142,7 +143,7 @@ def pickup_data(pickup: PickupRequest | None, user, now: datetime.datetime) -> d
     if pickup is None:
         return None
     events = pickup.events.select_related("by_user", "to_user")
-    lapsed = pickup.status == Status.CLAIMED and pickup.claim_expires_at < now
+    lapsed = has_lapsed(pickup.status, pickup.claim_expires_at, claimed=Status.CLAIMED, now=now)
     return {
         "id": pickup.pk,
         "report_id": pickup.report_id,

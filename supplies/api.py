@@ -1,1 +1,0 @@
-"""Supplies — api. Filled in by the issue that builds this domain."""
