@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard.api import evacuees, layers, pickups
+from dashboard.api import deliveries, evacuees, layers, pickups
 
 app_name = "dashboard-api"
 urlpatterns = [
@@ -25,4 +25,26 @@ urlpatterns = [
     path("pickups/<int:pk>/arrived", pickups.ArrivedApi.as_view(), name="arrived"),
     path("pickups/<int:pk>/unable", pickups.UnableApi.as_view(), name="unable"),
     path("pickups/<int:pk>/notes", pickups.NoteApi.as_view(), name="notes"),
+    path("deliveries", deliveries.DeliveryListApi.as_view(), name="deliveries"),
+    path("deliveries/<int:pk>", deliveries.DeliveryDetailApi.as_view(), name="delivery"),
+    path("deliveries/<int:pk>/deliver", deliveries.DeliverApi.as_view(), name="deliver"),
+    path("deliveries/<int:pk>/not-home", deliveries.NotHomeApi.as_view(), name="not-home"),
+    path("deliveries/<int:pk>/refuse", deliveries.RefuseApi.as_view(), name="refuse"),
+    path(
+        "deliveries/<int:pk>/release",
+        deliveries.ReleaseApi.as_view(),
+        name="delivery-release",
+    ),
+    path("deliveries/<int:pk>/resolve", deliveries.ResolveApi.as_view(), name="resolve"),
+    path("rounds/<int:pk>/take", deliveries.TakeApi.as_view(), name="take"),
+    path(
+        "batches/<int:pk>/hand-over",
+        deliveries.BatchHandOverApi.as_view(),
+        name="batch-hand-over",
+    ),
+    path(
+        "batches/<int:pk>/handover-candidates",
+        deliveries.BatchHandOverCandidatesApi.as_view(),
+        name="batch-handover-candidates",
+    ),
 ]

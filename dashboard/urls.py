@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from dashboard import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("reception/<int:pk>/", views.reception, name="reception"),
     path("shelters/<int:pk>/roster/", views.roster, name="roster"),
     path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
+    path("supplies/", include("dashboard.supply_urls")),
+    path("shelters/<int:pk>/supplies/", include("dashboard.shelter_supply_urls")),
 ]

@@ -17,8 +17,11 @@ the way); a delivery someone else holds is theirs until the hold lapses.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +39,7 @@ from supplies.ledger import stock_issue, stock_release
 from supplies.models import Delivery, DeliveryBatch, DeliveryEvent, DistributionRound
 from supplies.selectors import deliveries_visible_to, household_account_ids
 
+T = TypeVar("T")
 Status = Delivery.Status
 Kind = DeliveryEvent.Kind
 # At most this many deliveries in one batch (one walk, one printed page or two).
@@ -123,10 +127,21 @@ def delivery_access_denied(
     )
 
 
-def _check_access(user: AbstractBaseUser, delivery: Delivery, via: str) -> None:
-    if not deliveries_visible_to(user).filter(pk=delivery.pk).exists():
-        delivery_access_denied(delivery_id=delivery.pk, by_user=user, via=via)
-        raise NotAllowed
+def volunteer_step(step: Callable[..., T]) -> Callable[..., T]:
+    """A step a volunteer takes on one delivery: refused (NotAllowed) outside the user's
+    areas, with the attempt audited before the step's own transaction starts, so the
+    refusal does not roll its trace back."""
+    atomic_step = transaction.atomic(step)
+
+    @wraps(step)
+    def wrapper(*, delivery: Delivery, user: AbstractBaseUser, **kwargs) -> T:
+        if not deliveries_visible_to(user).filter(pk=delivery.pk).exists():
+            via = kwargs.get("via") or step.__name__.removeprefix("delivery_")
+            delivery_access_denied(delivery_id=delivery.pk, by_user=user, via=via)
+            raise NotAllowed
+        return atomic_step(delivery=delivery, user=user, **kwargs)
+
+    return wrapper
 
 
 # --- Volunteers --------------------------------------------------------------------------------
@@ -203,10 +218,9 @@ def batch_route(batch: DeliveryBatch) -> list[Delivery]:
     return [deliveries[pk] for pk in order]
 
 
-@transaction.atomic
+@volunteer_step
 def delivery_release(*, delivery: Delivery, user: AbstractBaseUser) -> Delivery:
     """Give a delivery back (someone else can take it)."""
-    _check_access(user, delivery, "release")
     return _transition(
         delivery,
         allowed=held_by(user, status=Status.OUT),
@@ -292,7 +306,7 @@ def _checked_quantities(delivery: Delivery, quantities: dict | None) -> dict[str
     return result
 
 
-@transaction.atomic
+@volunteer_step
 def delivery_mark_delivered(
     *,
     delivery: Delivery,
@@ -304,7 +318,6 @@ def delivery_mark_delivered(
     """Handed over at the door (all that was planned, or the quantities given: a partial
     delivery frees the rest of the reservation). The stock leaves the depot's books, and
     the household is asked on LINE whether it arrived."""
-    _check_access(user, delivery, via)
     now = now or timezone.now()
     delivered = _checked_quantities(delivery, quantities)
     current = _transition(
@@ -332,12 +345,11 @@ def delivery_mark_delivered(
     return current
 
 
-@transaction.atomic
+@volunteer_step
 def delivery_mark_not_home(
     *, delivery: Delivery, user: AbstractBaseUser, note: str = "", now=None
 ) -> Delivery:
     """Nobody answered the door: back in the pool for another visit (stock stays set aside)."""
-    _check_access(user, delivery, "not_home")
     now = now or timezone.now()
     return _transition(
         delivery,
@@ -354,12 +366,11 @@ def delivery_mark_not_home(
     )
 
 
-@transaction.atomic
+@volunteer_step
 def delivery_mark_refused(
     *, delivery: Delivery, user: AbstractBaseUser, note: str = "", now=None
 ) -> Delivery:
     """The household declined (has enough, moved away): its reservation is released."""
-    _check_access(user, delivery, "refused")
     now = now or timezone.now()
     current = _transition(
         delivery,
@@ -373,10 +384,9 @@ def delivery_mark_refused(
     return current
 
 
-@transaction.atomic
+@volunteer_step
 def delivery_resolve(*, delivery: Delivery, user: AbstractBaseUser, note: str) -> Delivery:
     """A disputed delivery was looked into (found, brought again, explained)."""
-    _check_access(user, delivery, "resolve")
     note = note.strip()
     if not note:
         raise ValueError("a note is needed")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supplies.models import Depot, Item, LedgerEntry, Stock
@@ -164,9 +164,9 @@ def stock_transfer(
     return entries
 
 
+@transaction.atomic
 def stock_reserve(depot: Depot, wanted: Mapping[int, int]) -> None:
-    """Set aside stock for deliveries (by item id), all or none; inside the caller's
-    transaction (a round's opening)."""
+    """Set aside stock for deliveries (by item id), all or none (a round's opening)."""
     wanted = {item_id: quantity for item_id, quantity in wanted.items() if quantity > 0}
     if not wanted:
         return
@@ -183,6 +183,7 @@ def stock_reserve(depot: Depot, wanted: Mapping[int, int]) -> None:
         rows[item_id].save(update_fields=["reserved"])
 
 
+@transaction.atomic
 def stock_release(depot: Depot, reserved: Mapping[int, int]) -> None:
     """Give back reservations that will not be delivered (a closed round, a refusal)."""
     reserved = {item_id: quantity for item_id, quantity in reserved.items() if quantity > 0}
@@ -195,6 +196,7 @@ def stock_release(depot: Depot, reserved: Mapping[int, int]) -> None:
         rows[item_id].save(update_fields=["reserved"])
 
 
+@transaction.atomic
 def stock_issue(
     depot: Depot,
     *,
@@ -225,8 +227,3 @@ def stock_issue(
             rows[item_id].reserved -= release
             rows[item_id].save(update_fields=["reserved"])
     return entries
-
-
-def is_stock_violation(error: IntegrityError) -> bool:
-    text = str(error)
-    return "stock_not_negative" in text or "stock_reserved_within_on_hand" in text

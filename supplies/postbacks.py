@@ -26,7 +26,7 @@ def receipt(context: postbacks.PostbackContext) -> list[dict]:
         except ValueError:
             return [
                 text(_("このボタンは使えなくなりました。お手数ですが市にお問い合わせください。"))
-            ]  # noqa: E501
+            ]
         account = Account.objects.filter(line_user_id=context.user_id, withdrawn_at=None).first()
         if account is None:
             delivery_access_denied(delivery_id=delivery_id, via="postback:unknown_user")

@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from areas.selectors import areas_visible_to
 from evacuation.models import OffShelterReport
 from evacuation.selectors import is_field_volunteer
 from lib.roles import is_city_staff
 from residents.models import Account, ResidentLink
-from supplies.models import Delivery, DistributionRound, Item, SupplyRequest, TargetNeed
+from supplies.models import (
+    Delivery,
+    DeliveryBatch,
+    DistributionRound,
+    Item,
+    SupplyRequest,
+    TargetNeed,
+)
 
 # Which report answers make a household one a round's condition is for. A JSON list
 # holds quoted codes; icontains on its text works on PostgreSQL and SQLite.
@@ -49,6 +56,33 @@ def deliveries_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[De
     if not is_field_volunteer(user):
         return deliveries.none()
     return deliveries.filter(area__in=areas_visible_to(user))
+
+
+def rounds_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[DistributionRound]:
+    """Staff see every round (drafts too); a volunteer the open and closed ones for the
+    whole city or for one of their areas; nobody else any."""
+    rounds = DistributionRound.objects.all()
+    if is_city_staff(user):
+        return rounds
+    if not is_field_volunteer(user):
+        return rounds.none()
+    return (
+        rounds.exclude(status=DistributionRound.Status.DRAFT)
+        .filter(Q(areas=None) | Q(areas__in=areas_visible_to(user)))
+        .distinct()
+    )
+
+
+def batches_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[DeliveryBatch]:
+    """Staff see every batch; a volunteer their own and those with a delivery in their
+    areas (its printed sheet, a hand-over)."""
+    batches = DeliveryBatch.objects.all()
+    if is_city_staff(user):
+        return batches
+    if not is_field_volunteer(user):
+        return batches.none()
+    in_areas = deliveries_visible_to(user).filter(batch=OuterRef("pk"))
+    return batches.filter(Q(volunteer=user) | Exists(in_areas))
 
 
 def household_account_ids(report_id: int) -> set[int]:

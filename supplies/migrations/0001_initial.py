@@ -7,260 +7,799 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('evacuation', '0003_area_moved'),
-        ('residents', '0011_areas_moved'),
-        ('shelters', '0004_area_moved'),
+        ("areas", "0001_initial"),
+        ("evacuation", "0003_area_moved"),
+        ("residents", "0011_areas_moved"),
+        ("shelters", "0004_area_moved"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='品名')),
-                ('unit', models.CharField(help_text='例：本、食、枚、個', max_length=20, verbose_name='単位')),
-                ('category', models.CharField(choices=[('water', '飲料水'), ('food', '食料'), ('allergy_safe', 'アレルギー対応食'), ('infant', '乳幼児用品'), ('hygiene', '衛生用品'), ('medical', '医療用品'), ('bedding', '寝具'), ('other', 'その他')], max_length=20, verbose_name='分類')),
-                ('active', models.BooleanField(default=True, verbose_name='使用中')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="品名")),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="例：本、食、枚、個", max_length=20, verbose_name="単位"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("water", "飲料水"),
+                            ("food", "食料"),
+                            ("allergy_safe", "アレルギー対応食"),
+                            ("infant", "乳幼児用品"),
+                            ("hygiene", "衛生用品"),
+                            ("medical", "医療用品"),
+                            ("bedding", "寝具"),
+                            ("other", "その他"),
+                        ],
+                        max_length=20,
+                        verbose_name="分類",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="使用中")),
             ],
             options={
-                'verbose_name': '品目',
-                'verbose_name_plural': '品目',
-                'ordering': ['category', 'name'],
+                "verbose_name": "品目",
+                "verbose_name_plural": "品目",
+                "ordering": ["category", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryBatch',
+            name="DeliveryBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_latitude', models.FloatField(blank=True, null=True, verbose_name='出発地の緯度')),
-                ('start_longitude', models.FloatField(blank=True, null=True, verbose_name='出発地の経度')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('volunteer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='担当者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start_latitude",
+                    models.FloatField(blank=True, null=True, verbose_name="出発地の緯度"),
+                ),
+                (
+                    "start_longitude",
+                    models.FloatField(blank=True, null=True, verbose_name="出発地の経度"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="担当者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '配達の束',
-                'verbose_name_plural': '配達の束',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "配達の束",
+                "verbose_name_plural": "配達の束",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', '未配達'), ('out', '配達中'), ('not_home', '不在（再訪問）'), ('delivered', '配達済み（受取確認待ち）'), ('unconfirmed', '受取未確認'), ('confirmed', '受取確認済み'), ('disputed', '届いていない（確認中）'), ('resolved', '確認済み（対応済み）'), ('refused', '受取辞退'), ('cancelled', '配布終了（未配達）')], default='pending', max_length=12, verbose_name='状態')),
-                ('household_size', models.PositiveSmallIntegerField(default=1, verbose_name='世帯の人数')),
-                ('planned', models.JSONField(default=dict, verbose_name='予定の数量')),
-                ('delivered', models.JSONField(blank=True, default=dict, verbose_name='届けた数量')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='担当した日時')),
-                ('claim_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='担当の期限')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='配達日時')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='再確認の日時')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='世帯の回答日時')),
-                ('dispute_note', models.CharField(blank=True, max_length=500, verbose_name='届いていない件のメモ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='更新日時')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='areas.area', verbose_name='町会')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='担当者')),
-                ('delivered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='届けた人')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evacuation.offshelterreport', verbose_name='世帯')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliveries', to='supplies.deliverybatch', verbose_name='配達の束')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "未配達"),
+                            ("out", "配達中"),
+                            ("not_home", "不在（再訪問）"),
+                            ("delivered", "配達済み（受取確認待ち）"),
+                            ("unconfirmed", "受取未確認"),
+                            ("confirmed", "受取確認済み"),
+                            ("disputed", "届いていない（確認中）"),
+                            ("resolved", "確認済み（対応済み）"),
+                            ("refused", "受取辞退"),
+                            ("cancelled", "配布終了（未配達）"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="状態",
+                    ),
+                ),
+                (
+                    "household_size",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="世帯の人数"),
+                ),
+                ("planned", models.JSONField(default=dict, verbose_name="予定の数量")),
+                (
+                    "delivered",
+                    models.JSONField(blank=True, default=dict, verbose_name="届けた数量"),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="担当した日時"),
+                ),
+                (
+                    "claim_expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="担当の期限"),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="配達日時"),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="再確認の日時"),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="世帯の回答日時"),
+                ),
+                (
+                    "dispute_note",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="届いていない件のメモ"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="更新日時"),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="areas.area",
+                        verbose_name="町会",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="担当者",
+                    ),
+                ),
+                (
+                    "delivered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="届けた人",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evacuation.offshelterreport",
+                        verbose_name="世帯",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deliveries",
+                        to="supplies.deliverybatch",
+                        verbose_name="配達の束",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '配達',
-                'verbose_name_plural': '配達',
+                "verbose_name": "配達",
+                "verbose_name_plural": "配達",
             },
         ),
         migrations.CreateModel(
-            name='DeliveryEvent',
+            name="DeliveryEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivery_ref', models.PositiveBigIntegerField(null=True, verbose_name='配達（内部番号）')),
-                ('kind', models.CharField(choices=[('claimed', '担当'), ('released', '担当を外れた'), ('expired', '担当の期限切れ'), ('handed_over', '引き継ぎ'), ('delivered', '配達'), ('not_home', '不在'), ('refused', '受取辞退'), ('reminded', '受取の再確認'), ('confirmed', '受取確認'), ('disputed', '届いていない'), ('resolved', '対応済み'), ('cancelled', '配布終了'), ('denied', '権限のない操作（拒否）')], max_length=20, verbose_name='種類')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='メモ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='日時')),
-                ('by_account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='residents.account', verbose_name='住民のアカウント')),
-                ('by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='担当者')),
-                ('delivery', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supplies.delivery')),
-                ('to_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='引き継いだ相手')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delivery_ref",
+                    models.PositiveBigIntegerField(null=True, verbose_name="配達（内部番号）"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "担当"),
+                            ("released", "担当を外れた"),
+                            ("expired", "担当の期限切れ"),
+                            ("handed_over", "引き継ぎ"),
+                            ("delivered", "配達"),
+                            ("not_home", "不在"),
+                            ("refused", "受取辞退"),
+                            ("reminded", "受取の再確認"),
+                            ("confirmed", "受取確認"),
+                            ("disputed", "届いていない"),
+                            ("resolved", "対応済み"),
+                            ("cancelled", "配布終了"),
+                            ("denied", "権限のない操作（拒否）"),
+                        ],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="メモ")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="日時")),
+                (
+                    "by_account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="residents.account",
+                        verbose_name="住民のアカウント",
+                    ),
+                ),
+                (
+                    "by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="担当者",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supplies.delivery",
+                    ),
+                ),
+                (
+                    "to_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="引き継いだ相手",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '配達の記録',
-                'verbose_name_plural': '配達の記録',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "配達の記録",
+                "verbose_name_plural": "配達の記録",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Depot',
+            name="Depot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住所')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='緯度')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='経度')),
-                ('active', models.BooleanField(default=True, verbose_name='使用中')),
-                ('shelter', models.OneToOneField(blank=True, help_text='避難所の備蓄のときに指定します。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='depot', to='shelters.shelter', verbose_name='避難所')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="住所")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="緯度",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="経度",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="使用中")),
+                (
+                    "shelter",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="避難所の備蓄のときに指定します。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="depot",
+                        to="shelters.shelter",
+                        verbose_name="避難所",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保管場所',
-                'verbose_name_plural': '保管場所',
-                'ordering': ['name'],
+                "verbose_name": "保管場所",
+                "verbose_name_plural": "保管場所",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DistributionRound',
+            name="DistributionRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('target_needs', models.JSONField(blank=True, default=list, help_text='どれかに当てはまる世帯だけに配ります。空欄のときは全世帯です。', verbose_name='対象の条件')),
-                ('status', models.CharField(choices=[('draft', '準備中'), ('open', '配布中'), ('closed', '終了')], default='draft', max_length=10, verbose_name='状態')),
-                ('note', models.TextField(blank=True, max_length=1000, verbose_name='メモ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='開始日時')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='終了日時')),
-                ('areas', models.ManyToManyField(blank=True, help_text='指定しないときは市内全域です。', to='areas.area', verbose_name='対象の町会')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作成した人')),
-                ('depot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='supplies.depot', verbose_name='出庫元')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "target_needs",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="どれかに当てはまる世帯だけに配ります。空欄のときは全世帯です。",
+                        verbose_name="対象の条件",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "準備中"), ("open", "配布中"), ("closed", "終了")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=1000, verbose_name="メモ")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="開始日時")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="終了日時")),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="指定しないときは市内全域です。",
+                        to="areas.area",
+                        verbose_name="対象の町会",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作成した人",
+                    ),
+                ),
+                (
+                    "depot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="supplies.depot",
+                        verbose_name="出庫元",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '配布ラウンド',
-                'verbose_name_plural': '配布ラウンド',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "配布ラウンド",
+                "verbose_name_plural": "配布ラウンド",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='deliverybatch',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='supplies.distributionround', verbose_name='ラウンド'),
+            model_name="deliverybatch",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="batches",
+                to="supplies.distributionround",
+                verbose_name="ラウンド",
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='supplies.distributionround', verbose_name='ラウンド'),
+            model_name="delivery",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deliveries",
+                to="supplies.distributionround",
+                verbose_name="ラウンド",
+            ),
         ),
         migrations.CreateModel(
-            name='RoundItem',
+            name="RoundItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('per_household', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='1世帯あたり')),
-                ('per_person', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='1人あたり')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='supplies.item', verbose_name='品目')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='supplies.distributionround', verbose_name='ラウンド')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "per_household",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="1世帯あたり",
+                    ),
+                ),
+                (
+                    "per_person",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="1人あたり",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="supplies.item",
+                        verbose_name="品目",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="supplies.distributionround",
+                        verbose_name="ラウンド",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '配布する品目',
-                'verbose_name_plural': '配布する品目',
+                "verbose_name": "配布する品目",
+                "verbose_name_plural": "配布する品目",
             },
         ),
         migrations.CreateModel(
-            name='Stock',
+            name="Stock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_hand', models.PositiveIntegerField(default=0, verbose_name='在庫数')),
-                ('reserved', models.PositiveIntegerField(default=0, verbose_name='引当済み')),
-                ('depot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock', to='supplies.depot')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock', to='supplies.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on_hand", models.PositiveIntegerField(default=0, verbose_name="在庫数")),
+                ("reserved", models.PositiveIntegerField(default=0, verbose_name="引当済み")),
+                (
+                    "depot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock",
+                        to="supplies.depot",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock",
+                        to="supplies.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '在庫',
-                'verbose_name_plural': '在庫',
+                "verbose_name": "在庫",
+                "verbose_name_plural": "在庫",
             },
         ),
         migrations.CreateModel(
-            name='SupplyRequest',
+            name="SupplyRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', '要請中'), ('fulfilled', '対応済み'), ('cancelled', '取り消し')], default='open', max_length=10, verbose_name='状態')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='メモ')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='要請日時')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='対応日時')),
-                ('from_depot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supplies.depot', verbose_name='出庫元')),
-                ('fulfilled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='対応した人')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='要請した人')),
-                ('shelter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supply_requests', to='shelters.shelter', verbose_name='避難所')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "要請中"),
+                            ("fulfilled", "対応済み"),
+                            ("cancelled", "取り消し"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="メモ")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="要請日時")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="対応日時")),
+                (
+                    "from_depot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supplies.depot",
+                        verbose_name="出庫元",
+                    ),
+                ),
+                (
+                    "fulfilled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="対応した人",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="要請した人",
+                    ),
+                ),
+                (
+                    "shelter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supply_requests",
+                        to="shelters.shelter",
+                        verbose_name="避難所",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '避難所からの物資要請',
-                'verbose_name_plural': '避難所からの物資要請',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "避難所からの物資要請",
+                "verbose_name_plural": "避難所からの物資要請",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', '受入'), ('issued', '払出（配布）'), ('transfer_out', '移動（出庫）'), ('transfer_in', '移動（入庫）'), ('adjusted', '調整')], max_length=20, verbose_name='種類')),
-                ('quantity', models.IntegerField(verbose_name='数量（増減）')),
-                ('balance_after', models.PositiveIntegerField(verbose_name='処理後の在庫数')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='理由・備考')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='日時')),
-                ('by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='処理した人')),
-                ('counterpart', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supplies.depot', verbose_name='移動先・移動元')),
-                ('delivery', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supplies.delivery', verbose_name='配達')),
-                ('depot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger', to='supplies.depot', verbose_name='保管場所')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger', to='supplies.item', verbose_name='品目')),
-                ('supply_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supplies.supplyrequest', verbose_name='避難所からの要請')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "受入"),
+                            ("issued", "払出（配布）"),
+                            ("transfer_out", "移動（出庫）"),
+                            ("transfer_in", "移動（入庫）"),
+                            ("adjusted", "調整"),
+                        ],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("quantity", models.IntegerField(verbose_name="数量（増減）")),
+                ("balance_after", models.PositiveIntegerField(verbose_name="処理後の在庫数")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="理由・備考")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="日時"),
+                ),
+                (
+                    "by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="処理した人",
+                    ),
+                ),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supplies.depot",
+                        verbose_name="移動先・移動元",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supplies.delivery",
+                        verbose_name="配達",
+                    ),
+                ),
+                (
+                    "depot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger",
+                        to="supplies.depot",
+                        verbose_name="保管場所",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger",
+                        to="supplies.item",
+                        verbose_name="品目",
+                    ),
+                ),
+                (
+                    "supply_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supplies.supplyrequest",
+                        verbose_name="避難所からの要請",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '入出庫記録',
-                'verbose_name_plural': '入出庫記録',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "入出庫記録",
+                "verbose_name_plural": "入出庫記録",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SupplyRequestLine',
+            name="SupplyRequestLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='数量')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='supplies.item', verbose_name='品目')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='supplies.supplyrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100000),
+                        ],
+                        verbose_name="数量",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="supplies.item",
+                        verbose_name="品目",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="supplies.supplyrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '要請の品目',
-                'verbose_name_plural': '要請の品目',
+                "verbose_name": "要請の品目",
+                "verbose_name_plural": "要請の品目",
             },
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['round', 'area', 'status'], name='delivery_round_area_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["round", "area", "status"], name="delivery_round_area_idx"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['round', 'latitude', 'longitude'], name='delivery_round_point_idx'),
+            model_name="delivery",
+            index=models.Index(
+                fields=["round", "latitude", "longitude"], name="delivery_round_point_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status', 'delivered')), fields=['delivered_at'], name='delivery_awaiting_answer_idx'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status", "delivered")),
+                fields=["delivered_at"],
+                name="delivery_awaiting_answer_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('round', 'report'), name='one_delivery_per_household'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("round", "report"), name="one_delivery_per_household"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rounditem',
-            constraint=models.UniqueConstraint(fields=('round', 'item'), name='one_line_per_round_item'),
+            model_name="rounditem",
+            constraint=models.UniqueConstraint(
+                fields=("round", "item"), name="one_line_per_round_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.UniqueConstraint(fields=('depot', 'item'), name='one_stock_row_per_item'),
+            model_name="stock",
+            constraint=models.UniqueConstraint(
+                fields=("depot", "item"), name="one_stock_row_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', 0), ('reserved__gte', 0)), name='stock_not_negative'),
+            model_name="stock",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("on_hand__gte", 0), ("reserved__gte", 0)),
+                name="stock_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__lte', models.F('on_hand'))), name='stock_reserved_within_on_hand'),
+            model_name="stock",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reserved__lte", models.F("on_hand"))),
+                name="stock_reserved_within_on_hand",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supplyrequestline',
-            constraint=models.UniqueConstraint(fields=('request', 'item'), name='one_line_per_request_item'),
+            model_name="supplyrequestline",
+            constraint=models.UniqueConstraint(
+                fields=("request", "item"), name="one_line_per_request_item"
+            ),
         ),
     ]
