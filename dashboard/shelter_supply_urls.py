@@ -2,4 +2,13 @@
 
 from django.urls import path
 
-urlpatterns: list = []
+from dashboard import shelter_supply_views as views
+
+urlpatterns = [
+    path("", views.shelter_supplies, name="shelter-supplies"),
+    path(
+        "requests/<int:request_pk>/close",
+        views.shelter_supply_request_close,
+        name="shelter-supply-close",
+    ),
+]

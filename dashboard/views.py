@@ -38,6 +38,7 @@ from shelters.services import (
     StatusChangeRefused,
     shelter_set_status,
 )
+from supplies.selectors import open_supply_requests
 
 QR_DECODER = "vendor/jsqr/jsQR.js"
 
@@ -280,6 +281,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "receivable": set(reception_shelters_of(request.user).values_list("pk", flat=True)),
             "can_manage": is_city_staff(request.user),
             "statuses": Shelter.Status.choices,
+            "supply_requests": open_supply_requests(),
         },
     )
 

@@ -230,3 +230,33 @@ EVACUEES = (
     ),
 )
 PICKUP_SHELTER = "S101"
+
+
+@dataclass(frozen=True)
+class DrillDepot:
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class DrillItem:
+    name: str
+    unit: str
+    category: str
+    stock: int
+    per_household: int = 0
+    per_person: int = 0
+
+
+DEPOT = DrillDepot("函館市 総合備蓄倉庫（訓練）", "北海道函館市東雲町4番13号", 41.7688, 140.7290)
+SUPPLY_ITEMS = (
+    DrillItem("飲料水 2L", "本", "water", 600, per_person=2),
+    DrillItem("アルファ米", "食", "food", 900, per_person=3),
+    DrillItem("乳児用液体ミルク", "本", "infant", 120),
+    DrillItem("簡易トイレ", "回分", "hygiene", 500, per_household=5),
+    DrillItem("毛布", "枚", "bedding", 200),
+)
+SUPPLY_ROUND = "第1回 在宅・車中避難の世帯への配布（訓練）"
+SHELTER_REQUEST = (("毛布", 30), ("飲料水 2L", 48))

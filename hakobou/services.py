@@ -22,6 +22,10 @@ from residents.models import Account
 from residents.registration import resident_create_manual
 from shelters.models import Shelter
 from shelters.services import CheckEveryoneOut, shelter_set_status, shelter_upsert
+from supplies.ledger import stock_receive
+from supplies.models import Depot, DistributionRound, Item, RoundItem, SupplyRequest
+from supplies.requests import supply_request_create
+from supplies.rounds import round_open
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         )
 
     evacuees = _drill_evacuees(areas, Shelter.objects.get(code=drill.PICKUP_SHELTER))
+    _drill_supplies(areas, users)
 
     path = registry_path or drill_registry_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +119,58 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
         registry_rows=written,
         registry_path=path,
     )
+
+
+def _drill_supplies(areas: dict[str, Area], users: dict) -> None:
+    """A city depot with stock, an open distribution round to the drill's households
+    outside shelters (so the map shows its layer and a resident can confirm receipt in
+    the simulator inbox), and one shelter's open request. Stock is received only when
+    the depot is first made; the round is opened again to take in new households."""
+    staff = users[drill.ACCOUNTS[0].username]
+    depot, created = Depot.objects.get_or_create(
+        name=drill.DEPOT.name,
+        defaults={
+            "address": drill.DEPOT.address,
+            "latitude": drill.DEPOT.latitude,
+            "longitude": drill.DEPOT.longitude,
+        },
+    )
+    items = {}
+    for spec in drill.SUPPLY_ITEMS:
+        items[spec.name] = Item.objects.get_or_create(
+            name=spec.name, defaults={"unit": spec.unit, "category": spec.category}
+        )[0]
+        if created:
+            stock_receive(
+                depot=depot,
+                item=items[spec.name],
+                quantity=spec.stock,
+                by_user=staff,
+                reason="訓練の初期在庫",
+            )
+    round, round_created = DistributionRound.objects.get_or_create(
+        name=drill.SUPPLY_ROUND, defaults={"depot": depot, "created_by": staff}
+    )
+    if round_created:
+        round.areas.set(areas.values())
+        for spec in drill.SUPPLY_ITEMS:
+            if spec.per_household or spec.per_person:
+                RoundItem.objects.create(
+                    round=round,
+                    item=items[spec.name],
+                    per_household=spec.per_household,
+                    per_person=spec.per_person,
+                )
+    if round.status != DistributionRound.Status.CLOSED:
+        round_open(round=round, by_user=staff)
+    shelter = Shelter.objects.get(code=drill.PICKUP_SHELTER)
+    if not SupplyRequest.objects.filter(shelter=shelter).exists():
+        supply_request_create(
+            shelter=shelter,
+            quantities={items[name]: quantity for name, quantity in drill.SHELTER_REQUEST},
+            by_user=None,
+            note="毛布が足りません（訓練）",
+        )
 
 
 def _drill_evacuees(areas: dict[str, Area], pickup_shelter: Shelter) -> int:
