@@ -101,6 +101,8 @@ def test_a_forged_or_unknown_delivery_id_changes_nothing(client, household):
     for data in (
         "action=supply-receipt&delivery=999999&answer=yes",
         "action=supply-receipt&delivery=abc&answer=yes",
+        "action=supply-receipt&delivery=99999999999999999999999&answer=yes",
+        "action=supply-receipt&delivery=-4&answer=no",
         f"action=supply-receipt&delivery={delivery.pk}&answer=maybe",
     ):
         assert tap(client, user, data).status_code == 200

@@ -53,6 +53,11 @@ def test_another_households_delivery_id_changes_nothing_and_is_audited(client, c
     assert DeliveryEvent.objects.filter(kind="denied", delivery=theirs).count() == 1
 
 
+def test_an_out_of_range_delivery_id_is_refused_politely(client, signed_in):
+    response = client.post("/my/supplies/99999999999999999999999/answer/", {"answer": "yes"})
+    assert response.status_code == 302
+
+
 def test_a_malformed_answer_is_refused_politely(client, signed_in):
     response = client.post(f"/my/supplies/{signed_in.pk}/answer/", {"answer": "x"}, follow=True)
     assert "回答を読み取れませんでした。" in response.content.decode()
