@@ -1,19 +1,13 @@
 from django.contrib import admin
 
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
 from residents.admin import DetailViewLogMixin
 
 
-class PickupEventInline(admin.TabularInline):
+class PickupEventInline(HistoryInlineMixin, admin.TabularInline):
     model = PickupEvent
-    extra = 0
-    can_delete = False
     fields = ("created_at", "kind", "by_user", "to_user", "by_account", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(PickupRequest)

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
 from supplies import ledger
 from supplies.exports import deliveries_csv, ledger_csv
 from supplies.models import (
@@ -316,15 +316,9 @@ class DistributionRoundAdmin(admin.ModelAdmin):
         return _csv_response(deliveries_csv(round), f"round-{round.pk}-deliveries.csv")
 
 
-class DeliveryEventInline(admin.TabularInline):
+class DeliveryEventInline(HistoryInlineMixin, admin.TabularInline):
     model = DeliveryEvent
-    extra = 0
-    can_delete = False
     fields = ("created_at", "kind", "by_user", "to_user", "by_account", "note")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Delivery)

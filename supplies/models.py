@@ -22,6 +22,19 @@ from residents.models import Account
 from shelters.models import Shelter
 
 
+def user_link(verbose_name) -> models.ForeignKey:
+    """Who did something (a staff member, a volunteer): kept as history, so the row
+    stays when the user is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Category(models.TextChoices):
     WATER = "water", _("飲料水")
     FOOD = "food", _("食料")
@@ -161,14 +174,7 @@ class LedgerEntry(models.Model):
         related_name="+",
         verbose_name=_("避難所からの要請"),
     )
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("処理した人"),
-    )
+    by_user = user_link(_("処理した人"))
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -215,14 +221,7 @@ class DistributionRound(models.Model):
     )
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.DRAFT)
     note = models.TextField(_("メモ"), max_length=1000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("作成した人"),
-    )
+    created_by = user_link(_("作成した人"))
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     opened_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     closed_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
@@ -346,24 +345,10 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("配達の束"),
     )
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("担当者"),
-    )
+    claimed_by = user_link(_("担当者"))
     claimed_at = models.DateTimeField(_("担当した日時"), null=True, blank=True)
     claim_expires_at = models.DateTimeField(_("担当の期限"), null=True, blank=True)
-    delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("届けた人"),
-    )
+    delivered_by = user_link(_("届けた人"))
     delivered_at = models.DateTimeField(_("配達日時"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("再確認の日時"), null=True, blank=True)
     answered_at = models.DateTimeField(_("世帯の回答日時"), null=True, blank=True)
@@ -418,22 +403,8 @@ class DeliveryEvent(models.Model):
     )
     delivery_ref = models.PositiveBigIntegerField(_("配達（内部番号）"), null=True)
     kind = models.CharField(_("種類"), max_length=20, choices=Kind)
-    by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("担当者"),
-    )
-    to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("引き継いだ相手"),
-    )
+    by_user = user_link(_("担当者"))
+    to_user = user_link(_("引き継いだ相手"))
     by_account = models.ForeignKey(
         Account,
         null=True,
@@ -467,22 +438,8 @@ class SupplyRequest(models.Model):
     )
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.OPEN)
     note = models.CharField(_("メモ"), max_length=500, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("要請した人"),
-    )
-    fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("対応した人"),
-    )
+    requested_by = user_link(_("要請した人"))
+    fulfilled_by = user_link(_("対応した人"))
     from_depot = models.ForeignKey(
         Depot,
         null=True,
