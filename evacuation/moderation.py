@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from areas.selectors import areas_visible_to
+from evacuation import endings
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest
 from evacuation.selectors import reports_visible_to
 from evacuation.services import NotAllowed, _transition
@@ -46,6 +47,7 @@ def report_dismiss(*, report: OffShelterReport, user: AbstractBaseUser) -> OffSh
             changes={"status": PickupRequest.Status.CANCELLED, "claim_expires_at": None},
             by_user=user,
         )
+    endings.report_ended(report)
     return report
 
 

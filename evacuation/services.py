@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import Area
 from areas.selectors import area_for_point
-from evacuation import budgets
+from evacuation import budgets, endings
 from evacuation.models import OffShelterReport, PickupEvent, PickupRequest, urgency_of
 from evacuation.notices import RESIDENT_MESSAGES, tell_resident
 from evacuation.selectors import handover_candidates, pickups_visible_to
@@ -190,6 +190,7 @@ def report_end(*, report: OffShelterReport, reason: str) -> OffShelterReport:
     report.save(update_fields=["status", "end_reason", "ended_at", "updated_at"])
     for pickup in report.pickups.filter(status__in=[Status.REQUESTED, Status.CLAIMED]):
         pickup_cancel(pickup=pickup, by_account=report.account)
+    endings.report_ended(report)
     return report
 
 

@@ -10,10 +10,12 @@ class SuppliesConfig(AppConfig):
 
     def ready(self) -> None:
         # What supplies adds to the layers below it: they know nothing of it.
+        from evacuation import endings
         from messaging import postbacks as line_postbacks
         from residents import hub, withdrawal
-        from supplies import home, postbacks, privacy, receipts
+        from supplies import deliveries, home, postbacks, privacy, receipts
 
         line_postbacks.register(receipts.POSTBACK_ACTION)(postbacks.receipt)
         hub.register(home.section)
         withdrawal.register(privacy.deliveries_of_withdrawn)
+        endings.register(deliveries.deliveries_of_ended_report)

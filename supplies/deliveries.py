@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from evacuation.models import OffShelterReport
 from lib.claims import claim_deadline, claimable, held_by
 from lib.geo import walking_order
 from lib.roles import Role
@@ -398,6 +399,31 @@ def delivery_resolve(*, delivery: Delivery, user: AbstractBaseUser, note: str) -
         by_user=user,
         note=note,
     )
+
+
+def deliveries_of_ended_report(report: OffShelterReport) -> None:
+    """The household is no longer sheltering where the delivery would go (it reached a
+    shelter, went home, withdrew, or the report was dismissed): what was still to be
+    brought there is called off and its stock released, in the ending's transaction."""
+    left = list(
+        Delivery.objects.select_for_update()
+        .filter(report=report, status__in=Delivery.TO_DELIVER)
+        .select_related("round__depot")
+    )
+    for delivery in left:
+        current = _transition(
+            delivery,
+            allowed=Q(status__in=Delivery.TO_DELIVER),
+            kind=Kind.CANCELLED,
+            changes={
+                "status": Status.CANCELLED,
+                "claimed_by": None,
+                "claimed_at": None,
+                "claim_expires_at": None,
+            },
+            note=f"report_ended:{report.end_reason}",
+        )
+        stock_release(current.round.depot, {int(pk): q for pk, q in current.planned.items()})
 
 
 def deliveries_expire_claims(*, now: datetime.datetime | None = None) -> int:
