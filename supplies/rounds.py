@@ -5,19 +5,23 @@ open racing a close, apply one after the other."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from supplies.ledger import stock_release, stock_reserve
-from supplies.models import Delivery, DeliveryEvent, DistributionRound
+from supplies.models import Delivery, DeliveryEvent, DistributionRound, RoundItem
 from supplies.selectors import round_targets
 
 Status = DistributionRound.Status
+# What a delivery copies from its household's report.
+TARGET_COLUMNS = ("pk", "size", "latitude", "longitude", "area_id")
 
 
 class RoundClosed(Exception):
@@ -50,38 +54,94 @@ def round_open(*, round: DistributionRound, by_user: AbstractBaseUser | None) ->
     targets = (
         round_targets(round)
         .exclude(pk__in=Delivery.objects.filter(round=round).values("report_id"))
-        .annotate(registered=Count("people"))
-        .values_list("pk", "registered", "others_count", "latitude", "longitude", "area_id")
-        .order_by("pk")
+        .annotate(size=Greatest(Count("people") + F("others_count"), Value(1)))
+        .order_by()
     )
-    deliveries, reserve = [], Counter()
-    for report_id, registered, others, lat, lng, area_id in targets:
-        size = max(1, registered + others)
-        planned = {
-            str(line.item_id): line.quantity_for(size)
-            for line in lines
-            if line.quantity_for(size) > 0
-        }
-        reserve.update({int(pk): quantity for pk, quantity in planned.items()})
-        deliveries.append(
-            Delivery(
-                round=round,
-                report_id=report_id,
-                household_size=size,
-                planned=planned,
-                latitude=lat,
-                longitude=lng,
-                area_id=area_id,
-            )
-        )
+    insert = _insert_in_database if connection.vendor == "postgresql" else _insert_portable
+    added_sizes = insert(round, targets, lines)
+    reserve = Counter()
+    for size, households in added_sizes.items():
+        for line in lines:
+            reserve[line.item_id] += line.quantity_for(size) * households
+    # Short of stock: NotEnoughStock rolls the inserted rows back with it.
     stock_reserve(round.depot, reserve)
-    Delivery.objects.bulk_create(deliveries, batch_size=2000)
     if round.status == Status.DRAFT:
         round.status = Status.OPEN
         round.opened_at = timezone.now()
         round.save(update_fields=["status", "opened_at"])
     total = Delivery.objects.filter(round=round).count()
-    return OpenOutcome(round, len(deliveries), total)
+    return OpenOutcome(round, sum(added_sizes.values()), total)
+
+
+def planned_for(lines: list[RoundItem], size: int) -> dict[str, int]:
+    """What a household of ``size`` people gets ({item id: quantity}, no zeros)."""
+    return {
+        str(line.item_id): line.quantity_for(size) for line in lines if line.quantity_for(size) > 0
+    }
+
+
+def _insert_portable(round: DistributionRound, targets, lines: list[RoundItem]) -> Counter:
+    """One delivery per target through the ORM (SQLite: a drill's few hundred rows)."""
+    rows = [
+        Delivery(
+            round=round,
+            report_id=report_id,
+            household_size=size,
+            planned=planned_for(lines, size),
+            latitude=lat,
+            longitude=lng,
+            area_id=area_id,
+        )
+        for report_id, size, lat, lng, area_id in targets.values_list(*TARGET_COLUMNS)
+    ]
+    Delivery.objects.bulk_create(rows, batch_size=2000)
+    return Counter(row.household_size for row in rows)
+
+
+def _insert_in_database(round: DistributionRound, targets, lines: list[RoundItem]) -> Counter:
+    """One delivery per target with one ``INSERT … SELECT`` in PostgreSQL.
+
+    Raw SQL because the budget asks for it: opening a round for 50,000 households must
+    take ≤ 5 s, and building and bulk_create-ing 50,000 model rows took 6.1 s on the
+    2-core bench machine (bench/supplies.py), where this takes about 2 s. The SELECT is
+    the ORM's own query for the targets; a household's planned items depend only on its
+    size, so each size present gets its JSON as a parameter. The unique (round, report)
+    constraint is the last line against a duplicate (the round's row lock the first).
+    """
+    sizes = sorted(set(targets.values_list("size", flat=True)))
+    if not sizes:
+        return Counter()
+    select_sql, select_params = targets.values_list(*TARGET_COLUMNS).query.sql_with_params()
+    planned_cases = " ".join("WHEN %s THEN %s::jsonb" for _size in sizes)
+    planned_params = [
+        value for size in sizes for value in (size, json.dumps(planned_for(lines, size)))
+    ]
+    now = timezone.now()
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        # Only our own table name and CASE placeholders are formatted in; every value
+        # is a parameter.
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (round_id, report_id, status, household_size, planned,
+                                 delivered, latitude, longitude, area_id, created_at,
+                                 updated_at, dispute_note)
+            SELECT %s, t.id, %s, t.size, CASE t.size {planned_cases} END, '{{}}'::jsonb,
+                   t.latitude, t.longitude, t.area_id, %s, %s, ''
+              FROM ({select_sql}) AS t (id, size, latitude, longitude, area_id)
+            ON CONFLICT (round_id, report_id) DO NOTHING
+            RETURNING household_size
+            """,  # noqa: S608
+            [
+                round.pk,
+                Delivery.Status.PENDING,
+                *planned_params,
+                now,
+                now,
+                *select_params,
+            ],
+        )
+        return Counter(size for (size,) in cursor.fetchall())
 
 
 @transaction.atomic

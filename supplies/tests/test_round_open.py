@@ -101,3 +101,35 @@ def test_two_staff_opening_at_once_create_each_delivery_once(cast):
     assert sorted(outcome.added for outcome in outcomes) == [0, 0, 0, 5]
     assert Delivery.objects.filter(round=round).count() == 5
     assert reserved(depot, water) == 10
+
+
+def test_the_portable_insert_writes_the_same_rows_as_the_database_one(cast):
+    """SQLite opens rounds through the ORM, PostgreSQL with one INSERT … SELECT: both
+    write the same deliveries for the same households."""
+    from django.db.models import Count, F, Value
+    from django.db.models.functions import Greatest
+
+    from supplies.rounds import _insert_in_database, _insert_portable
+    from supplies.selectors import round_targets
+
+    for others in (0, 2, 5):
+        family_report(cast.area_a, others=others)
+    water, rice = item(), item("アルファ米", "食", "food")
+    depot = stocked_depot({water: 100, rice: 100})
+    rounds = [new_round(depot, lines={water: (1, 2), rice: (0, 3)}, name=name) for name in "AB"]
+    for round, insert in zip(rounds, (_insert_in_database, _insert_portable), strict=True):
+        lines = list(round.items.all())
+        targets = (
+            round_targets(round)
+            .annotate(size=Greatest(Count("people") + F("others_count"), Value(1)))
+            .order_by()
+        )
+        if connection.vendor == "postgresql" or insert is _insert_portable:
+            assert sorted(insert(round, targets, lines).elements()) == [1, 3, 6]
+    columns = ("report_id", "household_size", "planned", "delivered", "status", "area_id")
+    written = [
+        sorted(Delivery.objects.filter(round=round).values_list(*columns)) for round in rounds
+    ]
+    if connection.vendor == "postgresql":
+        assert written[0] == written[1]
+    assert {size for _r, size, *_ in written[1]} == {1, 3, 6}
