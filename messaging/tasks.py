@@ -29,13 +29,26 @@ def outbox_sweep_task() -> int:
 
 
 @shared_task(ignore_result=True, acks_late=True)
-def process_webhook_event_task(event_pk: int) -> None:
+def process_webhook_events_task(event_pks: list[int]) -> None:
+    """The events of one webhook body (or a sweep's batch), in order, each in its own
+    transaction: one task per body, not per event, when LINE sends several at once."""
     from messaging.models import WebhookEvent
     from messaging.webhook import webhook_event_process
 
-    event = WebhookEvent.objects.filter(pk=event_pk).first()
-    if event is not None:
-        webhook_event_process(event=event)
+    events = WebhookEvent.objects.in_bulk(event_pks)
+    for pk in event_pks:
+        if pk in events:
+            webhook_event_process(event=events[pk])
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def process_webhook_event_task(event_pk: int) -> None:
+    """One event (tasks queued before events were batched per body)."""
+    process_webhook_events_task([event_pk])
+
+
+# A sweep queues what it finds in tasks of at most this many events.
+SWEEP_BATCH = 50
 
 
 @shared_task(ignore_result=True)
@@ -43,6 +56,6 @@ def webhook_sweep_task() -> int:
     from messaging.webhook import webhook_events_stuck
 
     event_pks = webhook_events_stuck()
-    for event_pk in event_pks:
-        process_webhook_event_task.delay(event_pk)
+    for start in range(0, len(event_pks), SWEEP_BATCH):
+        process_webhook_events_task.delay(event_pks[start : start + SWEEP_BATCH])
     return len(event_pks)

@@ -1,5 +1,5 @@
 """LINE's webhook: events are verified, stored once, answered 200 at once, and
-processed in a task (what each event does lives in messaging/events.py).
+processed in a task, one per body (what each event does lives in messaging/events.py).
 
 LINE may deliver an event twice (a redelivery after a timeout, or two deliveries at
 once); its ``webhookEventId`` is unique in our table, so only the delivery that
@@ -100,19 +100,22 @@ def webhook_events_receive(*, body: bytes, signature: str | None) -> list[Webhoo
             )
             if created:
                 stored.append(event)
-                transaction.on_commit(lambda pk=event.pk: _queue(pk))
+        if stored:
+            # One task for the body's new events (LINE often sends several at once).
+            pks = [event.pk for event in stored]
+            transaction.on_commit(lambda: _queue(pks))
     return stored
 
 
-def _queue(event_pk: int) -> None:
-    from messaging.tasks import process_webhook_event_task
+def _queue(event_pks: list[int]) -> None:
+    from messaging.tasks import process_webhook_events_task
 
     try:
-        publish(process_webhook_event_task, event_pk)
+        publish(process_webhook_events_task, event_pks)
     except Exception:
-        # The broker is down (or, with eager tasks, processing broke): the event is
-        # stored, LINE must still get its 200, and the sweep processes it later.
-        logger.exception("webhook: could not process event %s now; the sweep will", event_pk)
+        # The broker is down (or, with eager tasks, processing broke): the events are
+        # stored, LINE must still get its 200, and the sweep processes them later.
+        logger.exception("webhook: could not process events %s now; the sweep will", event_pks)
 
 
 def webhook_event_process(*, event: WebhookEvent) -> WebhookEvent:
