@@ -7,6 +7,18 @@ from hakobou.testing.cast import Cast, make_cast
 pytest_plugins = ["hakobou.testing.browser", "hakobou.testing.line_simulator"]
 
 
+def pytest_configure(config) -> None:
+    """A test process serves the portal (live_server), the LINE simulator and the test
+    itself from threads of one process: a request waiting on another thread's request
+    (a webhook asking the simulator for a profile while the browser polls) needs more
+    pooled connections than a production worker's DATABASE_POOL_MAX_SIZE."""
+    from django.conf import settings
+
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    if isinstance(pool, dict):
+        pool["max_size"] = max(pool.get("max_size", 0), 20)
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
