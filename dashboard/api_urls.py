@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard.api import deliveries, evacuees, layers, pickups
+from dashboard.api import deliveries, delivery_steps, evacuees, layers, pickups
 
 app_name = "dashboard-api"
 urlpatterns = [
@@ -27,24 +27,24 @@ urlpatterns = [
     path("pickups/<int:pk>/notes", pickups.NoteApi.as_view(), name="notes"),
     path("deliveries", deliveries.DeliveryListApi.as_view(), name="deliveries"),
     path("deliveries/<int:pk>", deliveries.DeliveryDetailApi.as_view(), name="delivery"),
-    path("deliveries/<int:pk>/deliver", deliveries.DeliverApi.as_view(), name="deliver"),
-    path("deliveries/<int:pk>/not-home", deliveries.NotHomeApi.as_view(), name="not-home"),
-    path("deliveries/<int:pk>/refuse", deliveries.RefuseApi.as_view(), name="refuse"),
+    path("deliveries/<int:pk>/deliver", delivery_steps.DeliverApi.as_view(), name="deliver"),
+    path("deliveries/<int:pk>/not-home", delivery_steps.NotHomeApi.as_view(), name="not-home"),
+    path("deliveries/<int:pk>/refuse", delivery_steps.RefuseApi.as_view(), name="refuse"),
     path(
         "deliveries/<int:pk>/release",
-        deliveries.ReleaseApi.as_view(),
+        delivery_steps.ReleaseApi.as_view(),
         name="delivery-release",
     ),
-    path("deliveries/<int:pk>/resolve", deliveries.ResolveApi.as_view(), name="resolve"),
-    path("rounds/<int:pk>/take", deliveries.TakeApi.as_view(), name="take"),
+    path("deliveries/<int:pk>/resolve", delivery_steps.ResolveApi.as_view(), name="resolve"),
+    path("rounds/<int:pk>/take", delivery_steps.TakeApi.as_view(), name="take"),
     path(
         "batches/<int:pk>/hand-over",
-        deliveries.BatchHandOverApi.as_view(),
+        delivery_steps.BatchHandOverApi.as_view(),
         name="batch-hand-over",
     ),
     path(
         "batches/<int:pk>/handover-candidates",
-        deliveries.BatchHandOverCandidatesApi.as_view(),
+        delivery_steps.BatchHandOverCandidatesApi.as_view(),
         name="batch-handover-candidates",
     ),
 ]

@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from areas.selectors import areas_visible_to
 from dashboard.api.base import display_name
-from dashboard.api.deliveries import conflict, delivery_actions, household
+from dashboard.api.deliveries import household
+from dashboard.api.delivery_steps import conflict
 from dashboard.api.layers import DELIVERY_RANK
 from dashboard.permissions import can_see_evacuees
 from dashboard.views import _url_pattern
@@ -42,6 +43,7 @@ from supplies.deliveries import (
     NotAllowed,
     batch_route,
     delivery_access_denied,
+    delivery_actions,
     delivery_mark_delivered,
     delivery_mark_not_home,
 )

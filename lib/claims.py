@@ -37,3 +37,17 @@ def held_by(user: AbstractBaseUser, *, status: str) -> Q:
 def has_lapsed(status: str, expires_at: datetime.datetime | None, *, claimed: str, now) -> bool:
     """A claim whose time ran out (the row still says claimed until the beat resets it)."""
     return status == claimed and expires_at is not None and expires_at < now
+
+
+# The same rules for one row already loaded (which buttons a page shows); the UPDATE
+# built from the Q objects above decides again when a button is pressed.
+
+
+def is_claimable(row, *, free: Iterable[str], claimed: str, now: datetime.datetime) -> bool:
+    return row.status in free or has_lapsed(
+        row.status, row.claim_expires_at, claimed=claimed, now=now
+    )
+
+
+def is_held_by(row, user: AbstractBaseUser, *, status: str) -> bool:
+    return row.status == status and (row.claimed_by_id == user.pk or is_city_staff(user))

@@ -31,14 +31,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from evacuation.models import OffShelterReport
-from lib.claims import claim_deadline, claimable, held_by
+from lib.claims import claim_deadline, claimable, held_by, is_claimable, is_held_by
 from lib.geo import walking_order
 from lib.roles import Role
 from residents.models import Account
 from supplies import receipts
 from supplies.ledger import stock_issue, stock_release
 from supplies.models import Delivery, DeliveryBatch, DeliveryEvent, DistributionRound
-from supplies.selectors import deliveries_visible_to, household_account_ids
+from supplies.selectors import deliveries_visible_to, household_account_ids, nearest_first
 
 T = TypeVar("T")
 Status = Delivery.Status
@@ -68,14 +68,40 @@ class NothingToHandOver(Exception):
     """Nothing in the batch is still out with this user."""
 
 
+FREE = (Status.PENDING, Status.NOT_HOME)
+
+
 def _free(now: datetime.datetime) -> Q:
-    return claimable(free=[Status.PENDING, Status.NOT_HOME], claimed=Status.OUT, now=now)
+    return claimable(free=FREE, claimed=Status.OUT, now=now)
 
 
 def _holder_or_free(user: AbstractBaseUser, now: datetime.datetime) -> Q:
     """A door step (delivered, not home, refused) is for the holder, or for anyone when
     nobody holds the delivery."""
     return held_by(user, status=Status.OUT) | _free(now)
+
+
+def delivery_actions(
+    delivery: Delivery, user: AbstractBaseUser, now: datetime.datetime
+) -> list[str]:
+    """The steps this user may take now (the buttons a page shows), by the same rules
+    as the steps below: a free delivery (pending, not home, or held past its time) may
+    be taken or marked at the door by anyone who sees it; one out belongs to its holder
+    (city staff may act on anyone's); a dispute is resolved by anyone who sees it. The
+    step decides again when pressed (a button shown a moment too long answers 409). The
+    caller has made sure the user sees the delivery (deliveries_visible_to)."""
+    free = is_claimable(delivery, free=FREE, claimed=Status.OUT, now=now)
+    held = is_held_by(delivery, user, status=Status.OUT)
+    actions = []
+    if free and delivery.round.status == DistributionRound.Status.OPEN:
+        actions.append("take")
+    if free or held:
+        actions += ["deliver", "not_home", "refuse"]
+    if held:
+        actions.append("release")
+    if delivery.status == Status.DISPUTED:
+        actions.append("resolve")
+    return actions
 
 
 def _record(delivery_id: int, kind: str, **fields) -> DeliveryEvent:
@@ -173,26 +199,35 @@ def deliveries_take(
     count = max(1, min(count, BATCH_MAX))
     free = deliveries_visible_to(user).filter(_free(now), round=round)
     if ids is not None:
-        candidates = list(free.filter(pk__in=ids[:BATCH_MAX]).values_list("pk", flat=True))
+        free = free.filter(pk__in=ids[:BATCH_MAX])
+    elif start is not None:
+        free = nearest_first(free, start)
     else:
-        stops = list(free.values_list("pk", "latitude", "longitude")[:5000])
-        candidates = walking_order(stops, start)[:count] if start else [s[0] for s in stops][:count]
-    if not candidates:
-        raise NothingToTake
+        free = free.order_by("pk")
     batch = DeliveryBatch.objects.create(
         round=round,
         volunteer=user,
         start_latitude=start[0] if start else None,
         start_longitude=start[1] if start else None,
     )
-    Delivery.objects.filter(_free(now), pk__in=candidates).update(
-        status=Status.OUT,
-        batch=batch,
-        claimed_by=user,
-        claimed_at=now,
-        claim_expires_at=claim_deadline(now, settings.SUPPLY_CLAIM_MINUTES),
-        updated_at=now,
-    )
+    won_so_far = 0
+    # Volunteers taking batches at the same moment reach for the same nearest doors:
+    # what another took is skipped by the UPDATE, and the next nearest are tried.
+    for _attempt in range(1 if ids is not None else 3):
+        candidates = list(free.values_list("pk", flat=True)[: count - won_so_far])
+        if not candidates:
+            break
+        won = Delivery.objects.filter(_free(now), pk__in=candidates).update(
+            status=Status.OUT,
+            batch=batch,
+            claimed_by=user,
+            claimed_at=now,
+            claim_expires_at=claim_deadline(now, settings.SUPPLY_CLAIM_MINUTES),
+            updated_at=now,
+        )
+        won_so_far += won
+        if won_so_far >= count or won == len(candidates):
+            break
     mine = Delivery.objects.filter(batch=batch, claimed_by=user, status=Status.OUT)
     taken = {delivery.pk: delivery for delivery in mine}
     if not taken:

@@ -3,10 +3,11 @@ whose household a delivery is, and a round's progress."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
 from areas.selectors import areas_visible_to
 from evacuation.models import OffShelterReport
@@ -83,6 +84,18 @@ def batches_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Deliv
         return batches.none()
     in_areas = deliveries_visible_to(user).filter(batch=OuterRef("pk"))
     return batches.filter(Q(volunteer=user) | Exists(in_areas))
+
+
+def nearest_first(deliveries, start: tuple[float, float]):
+    """Ordered by distance from ``start`` in the database (an equirectangular
+    approximation: exact enough to pick the nearest 200 of a town)."""
+    lat, lng = start
+    shrink = math.cos(math.radians(lat))
+    north = F("latitude") - Value(lat)
+    east = (F("longitude") - Value(lng)) * Value(shrink)
+    return deliveries.annotate(away=north * north + east * east).order_by(
+        F("away").asc(nulls_last=True), "pk"
+    )
 
 
 def household_account_ids(report_id: int) -> set[int]:

@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from areas.services import responder_upsert
-from dashboard.api.deliveries import delivery_actions
 from hakobou.testing.cast import PASSWORD
 from lib.roles import Role
-from supplies.deliveries import deliveries_take, delivery_mark_delivered
+from supplies.deliveries import deliveries_take, delivery_actions, delivery_mark_delivered
 from supplies.models import Delivery
 from supplies.tests.supply_helpers import open_round
 
