@@ -318,7 +318,7 @@ class DistributionRoundAdmin(admin.ModelAdmin):
 
 class DeliveryEventInline(HistoryInlineMixin, admin.TabularInline):
     model = DeliveryEvent
-    fields = ("created_at", "kind", "by_user", "to_user", "by_account", "note")
+    fields = ("created_at", "kind", "via", "by_user", "to_user", "by_account", "note")
 
 
 @admin.register(Delivery)
@@ -345,8 +345,8 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class DeliveryEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history of every delivery, and refused attempts on them (権限のない操作)."""
 
-    list_display = ("created_at", "kind", "delivery_ref", "by_user", "by_account", "note")
-    list_filter = ("kind",)
+    list_display = ("created_at", "kind", "via", "delivery_ref", "by_user", "by_account", "note")
+    list_filter = ("kind", "via")
     list_select_related = ("by_user", "by_account")
     date_hierarchy = "created_at"
     show_full_result_count = False

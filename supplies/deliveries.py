@@ -121,6 +121,7 @@ def _transition(
     by_account: Account | None = None,
     to_user: AbstractBaseUser | None = None,
     note: str = "",
+    via: str = "",
 ) -> Delivery:
     """Apply one step if the row is (still) in an allowed state: one UPDATE decides."""
     updated = Delivery.objects.filter(allowed, pk=delivery.pk).update(
@@ -129,7 +130,15 @@ def _transition(
     current = Delivery.objects.select_related("round__depot").get(pk=delivery.pk)
     if not updated:
         raise DeliveryError(current)
-    _record(current.pk, kind, by_user=by_user, by_account=by_account, to_user=to_user, note=note)
+    _record(
+        current.pk,
+        kind,
+        by_user=by_user,
+        by_account=by_account,
+        to_user=to_user,
+        note=note,
+        via=via,
+    )
     return current
 
 
@@ -150,7 +159,7 @@ def delivery_access_denied(
         kind=Kind.DENIED,
         by_user=by_user,
         by_account=by_account,
-        note=via[:500],
+        via=via[:40],
     )
 
 
@@ -368,7 +377,7 @@ def delivery_mark_delivered(
             "claim_expires_at": None,
         },
         by_user=user,
-        note=via,
+        via=via,
     )
     stock_issue(
         current.round.depot,
@@ -456,7 +465,7 @@ def deliveries_of_ended_report(report: OffShelterReport) -> None:
                 "claimed_at": None,
                 "claim_expires_at": None,
             },
-            note=f"report_ended:{report.end_reason}",
+            via=f"report_ended:{report.end_reason}",
         )
         stock_release(current.round.depot, {int(pk): q for pk, q in current.planned.items()})
 
@@ -539,7 +548,7 @@ def delivery_answer(
     )
     if updated:
         kind = Kind.CONFIRMED if received else Kind.DISPUTED
-        _record(delivery_id, kind, by_account=account, note=note.strip() or via)
+        _record(delivery_id, kind, by_account=account, note=note.strip(), via=via)
         return Receipt(ReceiptOutcome.CONFIRMED if received else ReceiptOutcome.DISPUTED, None)
     current = mine.first()
     if current is None:

@@ -414,6 +414,8 @@ class DeliveryEvent(models.Model):
         verbose_name=_("住民のアカウント"),
     )
     note = models.CharField(_("メモ"), max_length=500, blank=True)
+    # Where the step came from (dashboard, scan, postback, web …): never what people wrote.
+    via = models.CharField(_("経路"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)
 
     class Meta:

@@ -50,12 +50,6 @@ Status = Delivery.Status
 # The list answers at most this many rows: the nearest ones, in walking order.
 LIST_LIMIT = 200
 DIRECTIONS_URL = "https://www.google.com/maps/dir/?api=1&destination={lat},{lng}"
-# Notes people wrote (a delivered or answered event's note only names the channel).
-WRITTEN_NOTES = {
-    DeliveryEvent.Kind.NOT_HOME,
-    DeliveryEvent.Kind.REFUSED,
-    DeliveryEvent.Kind.RESOLVED,
-}
 
 
 def shown_status(delivery: Delivery, now: datetime.datetime) -> tuple[str, bool]:
@@ -438,7 +432,7 @@ class DeliveryDetailApi(DashboardApi):
                         "at": event.created_at,
                         "by": _done_by(event),
                         "to": display_name(event.to_user) if event.to_user_id else "",
-                        "note": event.note if event.kind in WRITTEN_NOTES else "",
+                        "note": event.note,
                     }
                     for event in events
                 ],

@@ -26,7 +26,7 @@ def test_another_areas_volunteer_cannot_see_a_household(client, cast):
     response = client.get(f"/api/deliveries/{delivery.pk}")
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
     (event,) = denied(delivery.pk)
-    assert (event.by_user, event.note) == (cast.volunteer_b, "api:detail")
+    assert (event.by_user, event.via) == (cast.volunteer_b, "api:detail")
 
 
 def test_another_areas_volunteer_cannot_mark_it_delivered(client, cast):

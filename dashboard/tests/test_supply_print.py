@@ -45,4 +45,4 @@ def test_staff_may_print_it_and_another_area_may_not(client, cast, batch):
     assert response.status_code == 404
     assert "0138" not in response.content.decode()
     event = DeliveryEvent.objects.get(kind=DeliveryEvent.Kind.DENIED)
-    assert (event.by_user, event.note) == (cast.volunteer_b, "print")
+    assert (event.by_user, event.via) == (cast.volunteer_b, "print")

@@ -31,7 +31,7 @@ def test_going_home_calls_off_a_delivery_still_to_come(cast):
     assert (delivery.status, delivery.claimed_by) == ("cancelled", None)
     assert reserved(round) == 0
     event = DeliveryEvent.objects.get(delivery=delivery, kind="cancelled")
-    assert event.note == "report_ended:returned_home"
+    assert event.via == "report_ended:returned_home"
 
 
 def test_a_dismissed_report_calls_off_its_delivery(cast):
