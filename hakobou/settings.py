@@ -446,6 +446,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Disaster-response portal: residents, shelters, supplies, messaging.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "status": name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PickupStatusEnum": "evacuation.models.PickupRequest.Status",
+        "DeliveryStatusEnum": "supplies.models.Delivery.Status",
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------
