@@ -100,6 +100,7 @@ def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
             status=status,
             note="drill seed",
             people_inside=CheckEveryoneOut(reason="訓練の初期状態に戻すため"),
+            notify=False,  # a reset to the drill's start announces nothing
         )
 
     evacuees = _drill_evacuees(areas, Shelter.objects.get(code=drill.PICKUP_SHELTER))

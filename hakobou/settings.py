@@ -347,6 +347,12 @@ MAP_TILE_ATTRIBUTION = env.str(
 )
 # Pickup requests: a volunteer's claim lapses if not acted on within this time.
 PICKUP_CLAIM_MINUTES = env.int("PICKUP_CLAIM_MINUTES", default=30, minimum=1, maximum=24 * 60)
+# When a shelter opens or becomes full, residents of its area are told on LINE; the
+# same notice is not sent twice for one shelter within the debounce window.
+SHELTER_NOTICES = env.bool("SHELTER_NOTICES", default=True)
+SHELTER_NOTICE_DEBOUNCE_MINUTES = env.int(
+    "SHELTER_NOTICE_DEBOUNCE_MINUTES", default=30, minimum=0, maximum=24 * 60
+)
 # Supplies: a volunteer's hold on a batch of deliveries; when a household that has not
 # answered "did it arrive?" is asked once more (then shown as unconfirmed).
 SUPPLY_CLAIM_MINUTES = env.int("SUPPLY_CLAIM_MINUTES", default=180, minimum=1, maximum=24 * 60)

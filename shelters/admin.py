@@ -2,18 +2,20 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
 from lib.maps import MAP_CONFIG_ID, map_config
-from shelters.models import PresenceEvent, Shelter, ShelterStatusChange
+from shelters.models import PresenceEvent, Shelter, ShelterNotice, ShelterStatusChange
 from shelters.services import PeopleStillInside, StatusChangeRefused, shelter_set_status
 
 
-class ShelterStatusChangeInline(admin.TabularInline):
+class ShelterStatusChangeInline(HistoryInlineMixin, admin.TabularInline):
     model = ShelterStatusChange
-    extra = 0
-    can_delete = False
     fields = ("changed_at", "status", "changed_by", "note")
-    readonly_fields = fields
+
+
+class ShelterNoticeInline(HistoryInlineMixin, admin.TabularInline):
+    model = ShelterNotice
+    fields = ("sent_at", "kind", "recipients", "triggered_by")
 
 
 @admin.register(Shelter)
@@ -24,7 +26,7 @@ class ShelterAdmin(admin.ModelAdmin):
     # The status changes only through the service (history, one rule for admin and dashboard).
     readonly_fields = ("status", "location_map")
     filter_horizontal = ("reception",)
-    inlines = [ShelterStatusChangeInline]
+    inlines = [ShelterStatusChangeInline, ShelterNoticeInline]
     actions = ["open_shelters", "mark_full", "close_shelters"]
 
     class Media:

@@ -88,6 +88,39 @@ class ShelterStatusChange(models.Model):
         return f"{self.shelter_id} {self.status}"
 
 
+class ShelterNotice(models.Model):
+    """開設・満員のお知らせ: what the residents of a shelter's area were told on LINE when
+    it opened or became full. Kept for audit, and so that a status flapping within
+    SHELTER_NOTICE_DEBOUNCE_MINUTES does not send the same notice twice."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("開設のお知らせ")
+        FULL = "full", _("満員のお知らせ")
+
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.PROTECT, related_name="notices", verbose_name=_("避難所")
+    )
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind)
+    recipients = models.PositiveIntegerField(_("LINE で届けた人数"), default=0)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("状態を変えた人"),
+    )
+    sent_at = models.DateTimeField(_("送信日時"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("避難所のお知らせ")
+        verbose_name_plural = _("避難所のお知らせ")
+
+    def __str__(self) -> str:
+        return f"{self.shelter} {self.get_kind_display()}"
+
+
 class Method(models.TextChoices):
     """How a presence event was recorded."""
 

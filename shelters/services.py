@@ -20,6 +20,7 @@ from residents.models import Account, Resident
 from residents.registration import resident_for_registry
 from shelters.follow_ups import arrival_follow_ups_wake
 from shelters.models import Method, PresenceEvent, Shelter, ShelterStatusChange, Stay
+from shelters.notices import shelter_status_notify
 from shelters.selectors import ReceptionPerson, open_stay_of
 
 logger = logging.getLogger(__name__)
@@ -134,8 +135,11 @@ def shelter_set_status(
     user: AbstractBaseUser | None = None,
     note: str = "",
     people_inside: PeopleInsideDecision | None = None,
+    notify: bool = True,
 ) -> Shelter:
-    """Open, mark full or close a shelter; admin and dashboard both call this.
+    """Open, mark full or close a shelter; admin and dashboard both call this. Opening
+    and filling up tell the residents of its area (shelters.notices; ``notify=False``
+    for the drill's reset).
 
     Closing never leaves anyone checked in at a closed shelter: with people inside it
     raises PeopleStillInside unless ``people_inside`` says what to do with them (move
@@ -170,11 +174,14 @@ def shelter_set_status(
             shelter=shelter, stays=stays, decision=people_inside, to=destination, user=user
         )
         note = f"{note} / {done}" if note else done
+    previous = shelter.status
     shelter.status = status
     shelter.save(update_fields=["status", "updated_at"])
     ShelterStatusChange.objects.create(
         shelter=shelter, status=status, changed_by=user, note=note[:200]
     )
+    if notify:
+        shelter_status_notify(shelter=shelter, previous=previous, user=user)
     return shelter
 
 
