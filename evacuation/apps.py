@@ -12,7 +12,9 @@ class EvacuationConfig(AppConfig):
         # What evacuation adds to the layers below it: they know nothing of it.
         from evacuation import arrivals as evacuation_arrivals
         from evacuation import home, postbacks, privacy
+        from evacuation import segments as evacuation_segments
         from messaging import postbacks as line_postbacks
+        from messaging import segments
         from residents import hub, withdrawal
         from shelters import arrivals
 
@@ -20,3 +22,5 @@ class EvacuationConfig(AppConfig):
         arrivals.register(evacuation_arrivals.reports_left_on_arrival)
         hub.register(home.section)
         withdrawal.register(privacy.reports_of_withdrawn)
+        for condition in evacuation_segments.CONDITIONS:
+            segments.register(condition)

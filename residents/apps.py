@@ -9,7 +9,8 @@ class ResidentsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from messaging import browser_identity
+        from messaging import browser_identity, segments
+        from residents import segments as resident_segments
         from residents.identity import current_account
 
         def line_user_of(request) -> str | None:
@@ -22,3 +23,7 @@ class ResidentsConfig(AppConfig):
                 line_user_of=line_user_of, sign_in_url=lambda: reverse("residents:start")
             )
         )
+        # Who a city message can be for, and the conditions over people's registration.
+        segments.set_audience(resident_segments.AUDIENCE)
+        for condition in resident_segments.CONDITIONS:
+            segments.register(condition)
