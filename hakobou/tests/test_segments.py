@@ -4,6 +4,7 @@ all / any / not, counted as reachable on LINE, blocked, and web-only (PostgreSQL
 import datetime
 
 import pytest
+from django.utils import translation
 
 from evacuation.tests.evacuation_helpers import family_report, request_pickup
 from messaging.friends import line_friend_blocked, line_friend_followed
@@ -165,6 +166,14 @@ def test_any_counts_an_overlap_once_and_empty_groups_mean_everyone_or_no_one(cas
     ],
 )
 def test_a_segment_that_cannot_be_read_is_refused_politely(cast, tree, message):
-    with pytest.raises(InvalidSegment) as refused:
+    with translation.override("ja"), pytest.raises(InvalidSegment) as refused:
         segment_count(tree)
     assert refused.value.message == message
+
+
+def test_the_refusal_is_in_the_staff_members_language(cast):
+    with translation.override("en"), pytest.raises(InvalidSegment) as refused:
+        segment_count({"if": "lives_in"})
+    assert refused.value.message == (
+        "Please choose a value for “Neighbourhood association of their address”."
+    )
