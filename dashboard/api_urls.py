@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard.api import deliveries, delivery_steps, evacuees, layers, pickups
+from dashboard.api import deliveries, delivery_steps, evacuees, layers, pickups, segments
 
 app_name = "dashboard-api"
 urlpatterns = [
@@ -47,4 +47,6 @@ urlpatterns = [
         delivery_steps.BatchHandOverCandidatesApi.as_view(),
         name="batch-handover-candidates",
     ),
+    path("segments/conditions", segments.SegmentConditionsApi.as_view(), name="segment-conditions"),
+    path("segments/count", segments.SegmentCountApi.as_view(), name="segment-count"),
 ]
