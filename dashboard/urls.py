@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from dashboard import views
+from dashboard import segment_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("shelters/<int:pk>/roster/", views.roster, name="roster"),
     path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
     path("supplies/", include("dashboard.supply_urls")),
+    path("segments/web-only.csv", segment_views.web_only_csv, name="segment-web-only-csv"),
     path("shelters/<int:pk>/supplies/", include("dashboard.shelter_supply_urls")),
 ]

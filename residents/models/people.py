@@ -356,6 +356,7 @@ class DetailView(models.Model):
         RECEPTION = "reception", _("受付")
         DASHBOARD = "dashboard", _("ダッシュボード詳細")
         ADMIN = "admin", _("管理画面")
+        SEGMENT_CSV = "segment_csv", _("配信対象のうち LINE のない人の CSV")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
