@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shelters",
     "evacuation",
     "supplies",
+    "notices",
     "messaging",
     "dashboard",
 ]
@@ -228,6 +229,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-sweep": {"task": "messaging.tasks.webhook_sweep_task", "schedule": 60.0},
     "pickup-claim-expiry": {"task": "evacuation.tasks.pickup_expire_claims_task", "schedule": 60.0},
     "supply-claim-expiry": {"task": "supplies.tasks.delivery_expire_claims_task", "schedule": 60.0},
+    "notices-due": {"task": "notices.tasks.notices_due_task", "schedule": 30.0},
     "supply-receipt-reminders": {
         "task": "supplies.tasks.delivery_remind_task",
         "schedule": 300.0,
@@ -353,6 +355,9 @@ SHELTER_NOTICES = env.bool("SHELTER_NOTICES", default=True)
 SHELTER_NOTICE_DEBOUNCE_MINUTES = env.int(
     "SHELTER_NOTICE_DEBOUNCE_MINUTES", default=30, minimum=0, maximum=24 * 60
 )
+# A city notice to more people than this (or to the whole city) needs a second staff
+# member's approval before it is sent.
+NOTICE_APPROVAL_THRESHOLD = env.int("NOTICE_APPROVAL_THRESHOLD", default=1000, minimum=0)
 # Supplies: a volunteer's hold on a batch of deliveries; when a household that has not
 # answered "did it arrive?" is asked once more (then shown as unconfirmed).
 SUPPLY_CLAIM_MINUTES = env.int("SUPPLY_CLAIM_MINUTES", default=180, minimum=1, maximum=24 * 60)

@@ -290,3 +290,58 @@ def outbox_sweep(*, now=None) -> list[int]:
         status=OutboxChunk.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
     ).update(status=OutboxChunk.Status.PENDING, next_attempt_at=now - SWEEP_GRACE)
     return due_chunk_ids(now=now, grace=SWEEP_GRACE)
+
+
+def outbox_retry_failed(*, message_ids: Sequence[int]) -> int:
+    """Send again the requests of these messages that failed for good, and only those:
+    each keeps its retry key, so a request LINE did accept after all (a timeout on the
+    way back) is answered 409 and counted as sent, never delivered twice. Returns how
+    many requests were re-armed."""
+    failed = OutboxChunk.objects.filter(
+        message_id__in=list(message_ids), status=OutboxChunk.Status.FAILED
+    )
+    with transaction.atomic():
+        touched = list(failed.values_list("message_id", flat=True).distinct())
+        rearmed = failed.update(
+            status=OutboxChunk.Status.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            claimed_at=None,
+            last_error="",
+        )
+        for message_id in touched:
+            outbox_message_refresh(message_id=message_id)
+            transaction.on_commit(lambda pk=message_id: _dispatch(pk))
+    return rearmed
+
+
+@dataclass(frozen=True)
+class OutboxReport:
+    queued: int  # recipients whose request is still to be sent (or being sent)
+    sent: int  # recipients LINE accepted
+    failed: int  # recipients of requests that failed for good
+    blocked: int  # recipients left out at sending time (they blocked the account)
+
+    @property
+    def total(self) -> int:
+        return self.queued + self.sent + self.failed + self.blocked
+
+
+def outbox_report(*, message_ids: Sequence[int]) -> OutboxReport:
+    """Where the recipients of these messages stand, from their requests."""
+    counts: dict[str, int] = defaultdict(int)
+    blocked = 0
+    chunks = OutboxChunk.objects.filter(message_id__in=list(message_ids)).values_list(
+        "status", "user_ids", "delivered", "skipped_blocked"
+    )
+    for status, user_ids, delivered, skipped in chunks:
+        if status == OutboxChunk.Status.SENT:
+            counts["sent"] += delivered
+            blocked += skipped
+        elif status == OutboxChunk.Status.FAILED:
+            counts["failed"] += len(user_ids)
+        else:
+            counts["queued"] += len(user_ids)
+    return OutboxReport(
+        queued=counts["queued"], sent=counts["sent"], failed=counts["failed"], blocked=blocked
+    )

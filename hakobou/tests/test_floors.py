@@ -17,17 +17,23 @@ REVERSE = re.compile(r"""(?:reverse|reverse_lazy|redirect|resolve_url)\(\s*f?["'
 STRING_FK = re.compile(r"""(?:ForeignKey|OneToOneField|ManyToManyField)\(\s*["'](\w+)\.\w+["']""")
 
 
-def floors() -> list[str]:
+def floors() -> list[list[str]]:
+    """The apps of each floor, bottom first ("supplies | notices": two independent apps
+    on one floor, neither may use the other)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     (contract,) = [
         c for c in config["tool"]["importlinter"]["contracts"] if c.get("id") == "floors"
     ]
-    return list(reversed(contract["layers"]))  # bottom first
+    layers = [[app.strip() for app in layer.split("|")] for layer in contract["layers"]]
+    return list(reversed(layers))
+
+
+def all_apps() -> list[str]:
+    return [app for floor in floors() for app in floor]
 
 
 def floor_of(app: str) -> int | None:
-    order = floors()
-    return order.index(app) if app in order else None
+    return next((n for n, floor in enumerate(floors()) if app in floor), None)
 
 
 def namespace_apps() -> dict[str, str]:
@@ -40,7 +46,7 @@ def namespace_apps() -> dict[str, str]:
 
 
 def app_files(pattern: str):
-    for app in floors():
+    for app in all_apps():
         for path in sorted((ROOT / app).rglob(pattern)):
             parts = path.relative_to(ROOT).parts
             if "tests" in parts or "migrations" in parts or "testing" in parts:
@@ -49,8 +55,11 @@ def app_files(pattern: str):
 
 
 def upward(app: str, target_app: str) -> bool:
+    """Above, or a sibling on the same floor (independent apps do not use each other)."""
     mine, theirs = floor_of(app), floor_of(target_app)
-    return mine is not None and theirs is not None and theirs > mine
+    if mine is None or theirs is None:
+        return False
+    return theirs > mine or (theirs == mine and app != target_app)
 
 
 def pointing_up(pattern: str, reference: re.Pattern, owners: dict[str, str]) -> list[str]:
@@ -82,4 +91,4 @@ def test_every_project_app_stands_on_a_floor():
         for config in apps.get_app_configs()
         if Path(config.path).parent == ROOT
     }
-    assert ours <= set(floors())
+    assert ours <= set(all_apps())
