@@ -12,5 +12,6 @@ urlpatterns = [
     path("shelters/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
     path("supplies/", include("dashboard.supply_urls")),
     path("segments/web-only.csv", segment_views.web_only_csv, name="segment-web-only-csv"),
+    path("notices/", include("dashboard.notice_urls")),
     path("shelters/<int:pk>/supplies/", include("dashboard.shelter_supply_urls")),
 ]

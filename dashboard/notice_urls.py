@@ -1,0 +1,3 @@
+"""City notices in the dashboard (/dashboard/notices/…): composer, approval, report."""
+
+urlpatterns: list = []
