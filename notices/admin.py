@@ -4,7 +4,7 @@ composer's services (the state machine), never edited in place."""
 from django.contrib import admin
 
 from lib.admin import ReadOnlyAdminMixin
-from notices.models import Notice, Segment
+from notices.models import AlertTemplate, Notice, Segment
 
 
 @admin.register(Segment)
@@ -28,3 +28,11 @@ class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "needs_approval")
     list_select_related = ("created_by", "approved_by")
     date_hierarchy = "created_at"
+
+
+@admin.register(AlertTemplate)
+class AlertTemplateAdmin(admin.ModelAdmin):
+    """The wording of each evacuation alert level, for the city to adapt."""
+
+    list_display = ("level", "active", "updated_at")
+    fields = ("level", "texts", "active")

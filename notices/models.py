@@ -44,6 +44,33 @@ class Segment(models.Model):
         return self.name
 
 
+class AlertTemplate(models.Model):
+    """避難情報のひな形: the evacuation alert levels' wording, edited by the city in admin
+    and sent to chosen areas through the composer (always with approval). ``{areas}``
+    in a text is replaced by the chosen areas' names."""
+
+    class Level(models.TextChoices):
+        LEVEL_3 = "3", _("警戒レベル3 高齢者等避難")
+        LEVEL_4 = "4", _("警戒レベル4 避難指示")
+        LEVEL_5 = "5", _("警戒レベル5 緊急安全確保")
+        LIFTED = "lifted", _("解除")
+
+    level = models.CharField(_("警戒レベル"), max_length=10, choices=Level, unique=True)
+    texts = models.JSONField(
+        _("本文"), help_text=_("言語ごとの本文。{areas} は地区名に置き換わります。")
+    )
+    active = models.BooleanField(_("使用中"), default=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("避難情報のひな形")
+        verbose_name_plural = _("避難情報のひな形")
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+
 class Notice(models.Model):
     """市からのお知らせ: one message to one segment, in each resident's language."""
 
@@ -74,6 +101,10 @@ class Notice(models.Model):
     link_label = models.CharField(_("リンクのボタン名"), max_length=20, blank=True)
     status = models.CharField(_("状態"), max_length=20, choices=Status, default=Status.DRAFT)
     needs_approval = models.BooleanField(_("承認が必要"), default=False)
+    # An evacuation alert (from an AlertTemplate) always needs a second pair of eyes.
+    alert_level = models.CharField(
+        _("警戒レベル"), max_length=10, choices=AlertTemplate.Level, blank=True
+    )
     send_at = models.DateTimeField(_("送信日時（予定）"), null=True, blank=True)
     created_by = staff_link(_("作成した人"))
     approved_by = staff_link(_("承認した人"))

@@ -25,13 +25,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from areas.models import Area
 from lib.tasks import publish
 from messaging import line
 from messaging.friends import reachable_friends
 from messaging.models import OutboxMessage
 from messaging.segments import InvalidSegment, segment_count, segment_members
 from messaging.services import OutboxReport, outbox_enqueue, outbox_report, outbox_retry_failed
-from notices.models import Notice, NoticeRecipient, Segment
+from notices.models import AlertTemplate, Notice, NoticeRecipient, Segment
 
 logger = logging.getLogger(__name__)
 Status = Notice.Status
@@ -107,6 +108,36 @@ def notice_create(
     )
 
 
+def notice_from_alert(
+    *, template: AlertTemplate, areas: list[Area], by_user: AbstractBaseUser
+) -> Notice:
+    """A draft evacuation alert for these areas: everyone registered as living there or
+    reported sheltering outside a shelter there, in the template's wording with the areas
+    named. It is edited and sent like any notice, and always needs approval."""
+    if not areas:
+        raise NoticeInvalid(_("対象の地区を選んでください。"))
+    names = "、".join(area.name for area in areas)
+    segment = {
+        "any": [
+            condition
+            for area in areas
+            for condition in (
+                {"if": "lives_in", "value": str(area.pk)},
+                {"if": "off_shelter", "value": str(area.pk)},
+            )
+        ]
+    }
+    notice = notice_create(
+        title=f"{template.get_level_display()}（{names}）",
+        segment=segment,
+        texts={code: text.replace("{areas}", names) for code, text in template.texts.items()},
+        by_user=by_user,
+    )
+    Notice.objects.filter(pk=notice.pk).update(alert_level=template.level)
+    notice.alert_level = template.level
+    return notice
+
+
 def _is_city_wide(segment: object) -> bool:
     """Everyone the audience holds: as wide as an empty "all"."""
     return segment_count(segment).total >= segment_count({"all": []}).total
@@ -146,8 +177,10 @@ def notice_submit(
     or to the whole city, first waits for a second staff member's approval."""
     now = now or timezone.now()
     count = segment_count(notice.segment)
-    needs_approval = count.total > settings.NOTICE_APPROVAL_THRESHOLD or _is_city_wide(
-        notice.segment
+    needs_approval = (
+        bool(notice.alert_level)  # an evacuation alert: always
+        or count.total > settings.NOTICE_APPROVAL_THRESHOLD
+        or _is_city_wide(notice.segment)
     )
     current = _step(
         notice,

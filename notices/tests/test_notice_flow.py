@@ -205,3 +205,47 @@ def test_people_without_line_read_the_notice_on_their_page(client, cast, bystand
     client.post("/my/session/", {"id_token": simulator.id_token_issue(user)})
     page = client.get("/my/").content.decode()
     assert "市からのお知らせ" in page and "谷地頭町会館で給水をしています。" in page
+
+
+def test_an_evacuation_alert_names_its_areas_reaches_them_and_always_waits_for_approval(
+    cast, settings
+):
+    from notices.services import notice_from_alert
+
+    settings.NOTICE_APPROVAL_THRESHOLD = 1000
+    at_home, _ = household(cast.area_a)
+    elsewhere, _ = household(cast.area_b)
+    template = shipped_alert_templates()["4"]
+    notice = notice_from_alert(template=template, areas=[cast.area_a], by_user=cast.staff)
+    assert notice.texts["ja"].startswith(f"【警戒レベル4 避難指示】{cast.area_a.name}に避難指示")
+    submitted = notice_submit(notice=notice, by_user=cast.staff)
+    assert submitted.status == "awaiting_approval"
+    colleague = staff_upsert(username="staff-2", password=PASSWORD, full_name="市 二郎")
+    notice_approve(notice=notice, by_user=colleague)
+
+    def texts_of(user) -> list[str]:
+        messages = SimulatedMessage.objects.filter(user=user).values_list("message", flat=True)
+        return [message.get("text", "") for message in messages]
+
+    assert any(text.startswith("【警戒レベル4 避難指示】") for text in texts_of(at_home))
+    assert not any("警戒レベル" in text for text in texts_of(elsewhere))
+
+
+def shipped_alert_templates() -> dict:
+    """The templates the migration ships (a transactional test starts with empty tables)."""
+    import importlib
+
+    from django.apps import apps
+
+    from notices.models import AlertTemplate
+
+    wording = importlib.import_module("notices.migrations.0003_alert_template_wording")
+    wording.add(apps, None)
+    return {template.level: template for template in AlertTemplate.objects.all()}
+
+
+def test_the_four_alert_levels_ship_in_japanese_and_english(cast):
+    templates = shipped_alert_templates()
+    assert sorted(templates) == ["3", "4", "5", "lifted"]
+    for template in templates.values():
+        assert set(template.texts) == {"ja", "en"} and "{areas}" in template.texts["ja"]
