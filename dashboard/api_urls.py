@@ -50,3 +50,10 @@ urlpatterns = [
     path("segments/conditions", segments.SegmentConditionsApi.as_view(), name="segment-conditions"),
     path("segments/count", segments.SegmentCountApi.as_view(), name="segment-count"),
 ]
+
+# City notices: a notice's delivery report, polled by its page.
+from dashboard.api import notices  # noqa: E402
+
+urlpatterns += [
+    path("notices/<int:pk>/report", notices.NoticeReportApi.as_view(), name="notice-report"),
+]
