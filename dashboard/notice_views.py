@@ -10,13 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dashboard.api.base import display_name
 from dashboard.api.notices import report_facts
-from lib.roles import is_city_staff, responder_required
+from lib.roles import staff_required
 from messaging.segments import conditions
 from notices.models import Notice, Segment
 from notices.services import (
@@ -48,17 +46,6 @@ from notices.services import (
 
 Status = Notice.Status
 LISTED = 100
-
-
-def staff_required(view):
-    @wraps(view)
-    @responder_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_city_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # --- The list ------------------------------------------------------------------------------------

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.csvexport import excel_csv
-from lib.roles import is_city_staff, responder_required
+from lib.roles import staff_required
 from messaging.segments import InvalidSegment, segment_members
 from residents.models import DetailView, Resident
 from residents.services import detail_view_log
 
 
 @require_POST
-@responder_required
+@staff_required
 def web_only_csv(request: HttpRequest) -> HttpResponse:
-    if not is_city_staff(request.user):
-        raise PermissionDenied
     try:
         tree = json.loads(request.POST.get("segment", ""))
         accounts = segment_members(tree).filter(line_user_id__isnull=True)

@@ -33,7 +33,7 @@ from dashboard.permissions import can_see_evacuees
 from dashboard.views import _url_pattern
 from lib.maps import map_config
 from lib.qr import qr_svg
-from lib.roles import is_city_staff, responder_required
+from lib.roles import is_city_staff, responder_required, staff_required
 from residents.models import DetailView, Resident
 from residents.services import detail_view_log
 from supplies.deliveries import (
@@ -91,17 +91,6 @@ def supply_worker_required(view):
     @responder_required
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_see_evacuees(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    @wraps(view)
-    @responder_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_city_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

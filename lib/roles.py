@@ -48,3 +48,16 @@ def responder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """City staff only: anonymous users go to the login page, other roles get 403."""
+
+    @wraps(view)
+    @responder_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_city_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

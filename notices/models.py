@@ -8,22 +8,11 @@ whatever the segment's data did afterwards. Its state machine is notices.service
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.fields import user_link
 from residents.models import Account
-
-
-def staff_link(verbose_name) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class Segment(models.Model):
@@ -31,7 +20,7 @@ class Segment(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     tree = models.JSONField(_("条件"))
-    created_by = staff_link(_("作成した人"))
+    created_by = user_link(_("作成した人"))
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
@@ -106,9 +95,9 @@ class Notice(models.Model):
         _("警戒レベル"), max_length=10, choices=AlertTemplate.Level, blank=True
     )
     send_at = models.DateTimeField(_("送信日時（予定）"), null=True, blank=True)
-    created_by = staff_link(_("作成した人"))
-    approved_by = staff_link(_("承認した人"))
-    cancelled_by = staff_link(_("取り消した人"))
+    created_by = user_link(_("作成した人"))
+    approved_by = user_link(_("承認した人"))
+    cancelled_by = user_link(_("取り消した人"))
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("送信の指示日時"), null=True, blank=True)
     approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True)

@@ -18,21 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from evacuation.models import OffShelterReport
+from lib.fields import user_link
 from residents.models import Account
 from shelters.models import Shelter
-
-
-def user_link(verbose_name) -> models.ForeignKey:
-    """Who did something (a staff member, a volunteer): kept as history, so the row
-    stays when the user is deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class Category(models.TextChoices):
