@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +33,7 @@ from notices.models import Notice, Segment
 from notices.services import (
     LINK_LABEL_MAX,
     TEXT_MAX,
+    NameTaken,
     NotAllowed,
     NoticeInvalid,
     StepRefused,
@@ -42,6 +43,7 @@ from notices.services import (
     notice_report,
     notice_resend_failed,
     notice_submit,
+    segment_save,
 )
 
 Status = Notice.Status
@@ -186,19 +188,6 @@ class NoticeForm(forms.Form):
 LANGUAGES = [("ja", gettext_lazy("日本語")), ("en", gettext_lazy("英語"))]
 
 
-class NameTaken(Exception):
-    pass
-
-
-def _segment_save(*, name: str, tree: object, by_user) -> Segment:
-    """Keep the built segment under a name (notices.services has no such service yet)."""
-    try:
-        with transaction.atomic():
-            return Segment.objects.create(name=name, tree=tree, created_by=by_user)
-    except IntegrityError:
-        raise NameTaken from None
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def notice_new(request: HttpRequest) -> HttpResponse:
@@ -268,7 +257,7 @@ def _compose(request: HttpRequest, form: NoticeForm) -> Notice:
         by_user=request.user,
     )
     if saved is None and data["save_as"].strip():
-        notice.saved_segment = _segment_save(
+        notice.saved_segment = segment_save(
             name=data["save_as"].strip(), tree=notice.segment, by_user=request.user
         )
         notice.save(update_fields=["saved_segment"])

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +136,23 @@ def notice_from_alert(
     Notice.objects.filter(pk=notice.pk).update(alert_level=template.level)
     notice.alert_level = template.level
     return notice
+
+
+class NameTaken(Exception):
+    """Another saved segment has this name."""
+
+
+def segment_save(*, name: str, tree: object, by_user: AbstractBaseUser) -> Segment:
+    """Keep a segment under a name for reuse (checked readable first)."""
+    try:
+        segment_count(tree)
+    except InvalidSegment as refused:
+        raise NoticeInvalid(refused.message) from None
+    try:
+        with transaction.atomic():
+            return Segment.objects.create(name=name.strip()[:100], tree=tree, created_by=by_user)
+    except IntegrityError:
+        raise NameTaken from None
 
 
 def _is_city_wide(segment: object) -> bool:
