@@ -38,7 +38,7 @@ from residents.models import Account
 from supplies import receipts
 from supplies.ledger import stock_issue, stock_release
 from supplies.models import Delivery, DeliveryBatch, DeliveryEvent, DistributionRound
-from supplies.selectors import deliveries_visible_to, household_account_ids, nearest_first
+from supplies.selectors import deliveries_visible_to, household_deliveries, nearest_first
 
 T = TypeVar("T")
 Status = Delivery.Status
@@ -515,18 +515,6 @@ class Receipt:
     delivery: Delivery | None  # as it stands, when the answer was not recorded
 
 
-def _households_of(account: Account) -> Q:
-    """Deliveries to this account's household: its own report's, or one with a person
-    this account registered in it (a family member's phone). A condition on the
-    delivery's own column, not a join: Django turns an UPDATE over a join into
-    ``id IN (SELECT …)``, and PostgreSQL would not re-check the status inside that
-    subquery after waiting for a concurrent answer (two answers would both win)."""
-    reports = OffShelterReport.objects.filter(
-        Q(account=account) | Q(people__links__account=account)
-    ).values("pk")
-    return Q(report_id__in=reports)
-
-
 @transaction.atomic
 def delivery_answer(
     *, delivery_id: int, account: Account, answer: Answer, via: str, note: str = ""
@@ -539,7 +527,7 @@ def delivery_answer(
     answers (a thousand households tapping after a round) costs three queries each."""
     received = answer == Answer.RECEIVED
     now = timezone.now()
-    mine = Delivery.objects.filter(_households_of(account), pk=delivery_id)
+    mine = household_deliveries(account).filter(pk=delivery_id)
     updated = mine.filter(status__in=Delivery.AWAITING_ANSWER).update(
         status=Status.CONFIRMED if received else Status.DISPUTED,
         answered_at=now,
@@ -564,10 +552,11 @@ def delivery_add_dispute_note(*, delivery: Delivery, account: Account, note: str
     note = note.strip()[:500]
     if not note:
         raise ValueError("an empty note")
-    if account.pk not in household_account_ids(delivery.report_id):
+    mine = household_deliveries(account).filter(pk=delivery.pk)
+    if not mine.exists():
         delivery_access_denied(delivery_id=delivery.pk, by_account=account, via="dispute_note")
         raise NotAllowed
-    updated = Delivery.objects.filter(pk=delivery.pk, status=Status.DISPUTED).update(
+    updated = mine.filter(status=Status.DISPUTED).update(
         dispute_note=note, updated_at=timezone.now()
     )
     if not updated:

@@ -115,15 +115,23 @@ def household_line_user_ids(report_id: int) -> list[str]:
     return list(accounts.values_list("line_user_id", flat=True))
 
 
+def household_deliveries(account: Account) -> QuerySet[Delivery]:
+    """Deliveries to this account's household: its own report's, or one with a person
+    this account registered in it (a family member's phone). Filtered on the delivery's
+    own column (``report_id IN (…)``), not a join: Django turns an UPDATE over a join
+    into ``id IN (SELECT …)``, and PostgreSQL would not re-check a status condition
+    inside that subquery after waiting for a concurrent answer (both would win)."""
+    reports = OffShelterReport.objects.filter(
+        Q(account=account) | Q(people__links__account=account)
+    ).values("pk")
+    return Delivery.objects.filter(report_id__in=reports)
+
+
 def deliveries_awaiting_answer(account: Account) -> QuerySet[Delivery]:
-    """Deliveries to this account's household that it has not yet confirmed (for /my/)."""
-    reports = set(
-        OffShelterReport.objects.filter(account=account).values_list("pk", flat=True)
-    ) | set(
-        OffShelterReport.objects.filter(people__links__account=account).values_list("pk", flat=True)
-    )
+    """Deliveries to this account's household that it has not yet answered (for /my/)."""
     return (
-        Delivery.objects.filter(report_id__in=reports, status__in=Delivery.AWAITING_ANSWER)
+        household_deliveries(account)
+        .filter(status__in=Delivery.AWAITING_ANSWER)
         .select_related("round")
         .order_by("delivered_at")
     )

@@ -19,9 +19,8 @@ from supplies.deliveries import (
     delivery_answer,
 )
 from supplies.forms import DisputeNoteForm, ReceiptAnswerForm
-from supplies.models import Delivery
 from supplies.postbacks import reply_for
-from supplies.selectors import household_account_ids
+from supplies.selectors import household_deliveries
 
 
 @require_POST
@@ -52,8 +51,8 @@ def receipt_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def dispute_note(request: HttpRequest, pk: int) -> HttpResponse:
     """After 「届いていません」: what is missing, when someone is home."""
     account = current_account(request)
-    delivery = Delivery.objects.select_related("round").filter(pk=pk).first()
-    if delivery is None or account.pk not in household_account_ids(delivery.report_id):
+    delivery = household_deliveries(account).select_related("round").filter(pk=pk).first()
+    if delivery is None:
         messages.error(request, reply_for(ReceiptOutcome.NOT_YOURS, None))
         return redirect("residents:home")
     form = DisputeNoteForm(request.POST or None, initial={"note": delivery.dispute_note})
