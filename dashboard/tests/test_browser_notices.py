@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from areas.services import staff_upsert
 from evacuation.tests.evacuation_helpers import family_report, request_pickup
-from hakobou.testing.browser import TABLET, log_in, stay_offline
+from hakobou.testing.browser import PHONE, TABLET, log_in, stay_offline
 from hakobou.testing.cast import PASSWORD
 from messaging import simulator
 from messaging.friends import line_friend_followed
@@ -108,6 +108,13 @@ def test_staff_build_a_segment_send_a_colleague_approves_and_only_they_receive_i
     expect(colleague.locator('[data-count="failed"] strong')).to_have_text("0")
     expect(colleague.locator("#ntc-resend")).to_be_hidden()
     screenshot(colleague, "report")
+    # The same report and the composer on a phone (staff on the move).
+    phone = new_page(PHONE)
+    stay_offline(phone, live_server)
+    log_in(phone, "staff-2", colleague.url.replace(live_server.url, ""))
+    screenshot(phone, "phone-report")
+    phone.goto("/dashboard/notices/new")
+    screenshot(phone, "phone-composer")
 
     assert notices_of(target) == [TEXT]
     assert all(notices_of(user) == [] for user in others)
