@@ -49,8 +49,8 @@ format: $(VENV)/.dev-deps
 
 ## messages: refresh the English catalogue after changing UI text (needs GNU gettext)
 messages: $(VENV)/.dev-deps
-	DEBUG=true $(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
-	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*'
+	DEBUG=true $(BIN)/python manage.py makemessages --locale en --locale ja_Easy --ignore '.venv/*' --ignore 'staticfiles/*'
+	DEBUG=true $(BIN)/python manage.py compilemessages --locale en --locale ja_Easy --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from lib.crypto import KeyConfigError, development_keys, parse_keys
 from lib.env import Env
@@ -283,7 +282,10 @@ LOGOUT_REDIRECT_URL = "login"
 # --- Language and time -------------------------------------------------------------
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("日本語")), ("en", _("English"))]
+# Each language named in itself (the switcher shows them so). やさしい日本語 (easy Japanese,
+# for children, older people and residents from abroad) falls back to Japanese wherever
+# its catalogue has no wording yet.
+LANGUAGES = [("ja", "日本語"), ("en", "English"), ("ja-easy", "やさしい にほんご")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Tokyo"
