@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -21,15 +22,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from areas.models import Area
+from areas.selectors import areas_visible_to
 from dashboard.api.base import display_name
 from dashboard.api.notices import report_facts
 from lib.roles import staff_required
 from messaging.segments import conditions
-from notices.models import Notice, Segment
+from notices.models import AlertTemplate, Notice, Segment
+from notices.selectors import alert_templates_active, notice_resends
 from notices.services import (
     LINK_LABEL_MAX,
     TEXT_MAX,
@@ -37,6 +42,7 @@ from notices.services import (
     NotAllowed,
     NoticeInvalid,
     StepRefused,
+    alert_draft,
     notice_approve,
     notice_cancel,
     notice_create,
@@ -80,6 +86,57 @@ def _may_approve(notice: Notice, user) -> bool:
     return notice.status == Status.AWAITING_APPROVAL and notice.created_by_id != user.pk
 
 
+# --- Languages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A notice's text in one of settings.LANGUAGES, as the composer asks for it."""
+
+    code: str
+    name: str  # as staff call the language
+    label: str
+    help_text: str = ""
+    rows: int = 4
+
+    @property
+    def field(self) -> str:
+        return "text_" + self.code.replace("-", "_")
+
+
+# How staff call each language and what its text box says. The languages themselves are
+# settings.LANGUAGES' (the first is the required one, settings.LANGUAGE_CODE).
+_WORDING = {
+    "ja": Variant("ja", gettext_lazy("日本語"), gettext_lazy("本文（日本語・必須）"), rows=6),
+    "en": Variant(
+        "en",
+        gettext_lazy("英語"),
+        gettext_lazy("本文（英語・省略可）"),
+        gettext_lazy("英語の設定の人に届きます。空なら日本語の本文が届きます。"),
+    ),
+    "ja-easy": Variant(
+        "ja-easy",
+        gettext_lazy("やさしい日本語"),
+        gettext_lazy("本文（やさしい日本語・省略可）"),
+        gettext_lazy("やさしい日本語を選んだ人に届きます。空なら日本語の本文が届きます。"),
+    ),
+}
+
+
+def _variant(code: str, name: str) -> Variant:
+    """A language added to settings before its wording here still gets a text box."""
+    return _WORDING.get(code) or Variant(
+        code,
+        name,
+        format_lazy(gettext_lazy("本文（{}・省略可）"), name),
+        gettext_lazy("空なら日本語の本文が届きます。"),
+    )
+
+
+VARIANTS = [_variant(code, name) for code, name in settings.LANGUAGES]
+LANGUAGES = [(variant.code, variant.name) for variant in VARIANTS]
+
+
 # --- The composer --------------------------------------------------------------------------------
 
 
@@ -110,17 +167,8 @@ class NoticeForm(forms.Form):
         max_length=100,
         error_messages={"max_length": gettext_lazy("名前は 100 文字以内にしてください。")},
     )
-    text_ja = forms.CharField(
-        label=gettext_lazy("本文（日本語・必須）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "data-counter": "ja"}),
-    )
-    text_en = forms.CharField(
-        label=gettext_lazy("本文（英語・省略可）"),
-        required=False,
-        help_text=gettext_lazy("英語の設定の人に届きます。空なら日本語の本文が届きます。"),
-        widget=forms.Textarea(attrs={"rows": 4, "data-counter": "en"}),
-    )
+    # An evacuation alert's level, from the alert panel (notices.services checks it).
+    alert_level = forms.CharField(required=False, widget=forms.HiddenInput)
     link_url = forms.URLField(
         label=gettext_lazy("リンク先（省略可）"),
         required=False,
@@ -150,6 +198,25 @@ class NoticeForm(forms.Form):
             "invalid": gettext_lazy("送信日時が読み取れません（例: 2025-09-28 10:00）。")
         },
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for variant in VARIANTS:  # text_ja, text_en, text_ja_easy…
+            self.fields[variant.field] = forms.CharField(
+                label=variant.label,
+                required=False,
+                help_text=variant.help_text,
+                widget=forms.Textarea(attrs={"rows": variant.rows, "data-counter": variant.code}),
+            )
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[variant.field] for variant in VARIANTS]
+
+    def alert_label(self) -> str:
+        """The alert level being composed ("" for an ordinary notice)."""
+        level = self["alert_level"].value() or ""
+        return str(AlertTemplate.Level(level).label) if level in AlertTemplate.Level.values else ""
 
     def clean_segment(self) -> object:
         text = self.cleaned_data["segment"].strip()
@@ -182,17 +249,74 @@ class NoticeForm(forms.Form):
         return saved.tree if saved is not None else self.cleaned_data["segment"]
 
     def texts(self) -> dict:
-        return {code: self.cleaned_data.get(f"text_{code}") or "" for code, _name in LANGUAGES}
+        return {variant.code: self.cleaned_data.get(variant.field) or "" for variant in VARIANTS}
 
 
-LANGUAGES = [("ja", gettext_lazy("日本語")), ("en", gettext_lazy("英語"))]
+_NO_SUCH_AREA = gettext_lazy("選んだ地区が見つかりません。地区を選び直してください。")
+
+
+class AlertForm(forms.Form):
+    """避難情報（警戒レベル）から作る: a template and the areas, read from the composer's
+    address (GET ?alert=4&area=3&area=5), to start a notice from."""
+
+    alert = forms.ModelChoiceField(
+        label=gettext_lazy("避難情報の種類"),
+        queryset=AlertTemplate.objects.none(),
+        to_field_name="level",
+        empty_label=gettext_lazy("選んでください"),
+        error_messages={
+            "required": gettext_lazy("避難情報の種類を選んでください。"),
+            "invalid_choice": gettext_lazy(
+                "選んだ避難情報のひな形は使えません（使用中でないか、見つかりません）。"
+                "選び直してください。"
+            ),
+        },
+    )
+    area = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("対象の地区（町会）"),
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": gettext_lazy("対象の地区を 1 つ以上選んでください。"),
+            "invalid_choice": _NO_SUCH_AREA,
+            "invalid_pk_value": _NO_SUCH_AREA,
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, auto_id="alert_%s", **kwargs)
+        self.fields["alert"].queryset = alert_templates_active()
+        self.fields["area"].queryset = areas_visible_to(user)
+
+
+def _from_alert(request: HttpRequest) -> tuple[AlertForm, dict]:
+    """The alert panel, and the composer's fields filled from the chosen template and
+    areas when the panel was sent (notices.services.alert_draft: the same segment, title
+    and texts as any alert)."""
+    asked = request.method == "GET" and ("alert" in request.GET or "area" in request.GET)
+    form = AlertForm(request.GET if asked else None, user=request.user)
+    if not asked or not form.is_valid():
+        return form, {}
+    try:
+        draft = alert_draft(form.cleaned_data["alert"], list(form.cleaned_data["area"]))
+    except NoticeInvalid as refused:
+        form.add_error(None, refused.message)
+        return form, {}
+    return form, {
+        "title": draft["title"],
+        "segment": json.dumps(draft["segment"]),
+        "alert_level": draft["alert_level"],
+        **{variant.field: draft["texts"].get(variant.code, "") for variant in VARIANTS},
+    }
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def notice_new(request: HttpRequest) -> HttpResponse:
+    alert_form, filled = _from_alert(request)
     form = NoticeForm(
-        request.POST if request.method == "POST" else None, initial={"once": uuid.uuid4().hex}
+        request.POST if request.method == "POST" else None,
+        initial={"once": uuid.uuid4().hex, **filled},
     )
     refusal = ""
     if form.is_valid():
@@ -224,8 +348,11 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             "saved_trees": {str(s.pk): s.tree for s in Segment.objects.all()},
             "composer_config": _composer_config(),
             "threshold": settings.NOTICE_APPROVAL_THRESHOLD,
+            "languages": LANGUAGES,
+            "alert_form": alert_form,
+            "alert_label": form.alert_label(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" or alert_form.errors else 200,
     )
 
 
@@ -254,6 +381,7 @@ def _compose(request: HttpRequest, form: NoticeForm) -> Notice:
         link_url=data["link_url"],
         link_label=data["link_label"],
         saved_segment=saved,
+        alert_level=data["alert_level"],
         by_user=request.user,
     )
     if saved is None and data["save_as"].strip():
@@ -320,6 +448,10 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
             "author": display_name(notice.created_by),
             "approver": display_name(notice.approved_by),
             "canceller": display_name(notice.cancelled_by),
+            "resends": [
+                (display_name(resend.by), resend.at, resend.requests)
+                for resend in notice_resends(notice)
+            ],
             "may_approve": _may_approve(notice, request.user),
             "is_author": notice.created_by_id == request.user.pk,
             "may_cancel": notice.status in Notice.CANCELLABLE,

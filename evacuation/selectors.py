@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from areas.selectors import areas_visible_to
 from evacuation.models import OffShelterReport, PickupRequest
+from lib.queries import json_list_holds
 from lib.roles import Role, has_role, is_city_staff
 
 
@@ -70,11 +71,10 @@ def filter_layer(queryset: QuerySet, filters: LayerFilters, *, report_prefix: st
     """Apply the dashboard's filters (the map layers and the list share them)."""
     if filters.area:
         queryset = queryset.filter(area_id=filters.area)
-    # A JSON list holds quoted codes; icontains on its text works on PostgreSQL and SQLite.
     if filters.need:
-        queryset = queryset.filter(**{f"{report_prefix}needs__icontains": f'"{filters.need}"'})
+        queryset = queryset.filter(json_list_holds(f"{report_prefix}needs", filters.need))
     if filters.care:
-        queryset = queryset.filter(**{f"{report_prefix}care__icontains": f'"{filters.care}"'})
+        queryset = queryset.filter(json_list_holds(f"{report_prefix}care", filters.care))
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.updated_since:

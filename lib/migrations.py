@@ -20,3 +20,16 @@ def move_content_types(source: str, target: str, models: tuple[str, ...]) -> mig
         lambda apps, schema_editor: move(apps, source, target),
         lambda apps, schema_editor: move(apps, target, source),
     )
+
+
+def postgresql_only(sql: str, reverse_sql: str) -> migrations.RunPython:
+    """Run this SQL on PostgreSQL only (an index SQLite has no kind for, such as GIN)."""
+
+    def run(statement: str):
+        def step(apps, schema_editor) -> None:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(statement)
+
+        return step
+
+    return migrations.RunPython(run(sql), run(reverse_sql), elidable=False)

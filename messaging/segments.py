@@ -4,8 +4,9 @@ own data and combined with all / any / not.
 messaging knows no domain model. Two things are registered from above, in each app's
 AppConfig.ready():
 
-- the audience (residents): the people a message can be for, as a queryset, and the
-  field holding their LINE user id (empty for someone who uses the portal in a browser);
+- the audience (residents): the people a message can be for, as a queryset, the field
+  holding their LINE user id (empty for someone who uses the portal in a browser) and
+  the relation to their ``LineFriend`` row (joined on that id);
 - conditions (each app for its own data): a key, a label, the values it takes, and a
   function from a value to a ``Q`` over the audience. A condition filters the
   audience's own columns or ``pk__in`` a subquery, never a join that repeats rows.
@@ -26,11 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from messaging.models import LineFriend
 
 # A segment has at most this many nodes, nested at most this deep (a form builds it).
 MAX_NODES = 50
@@ -52,6 +51,9 @@ class Condition:
 class Audience:
     queryset: Callable[[], QuerySet]
     line_user_id: str
+    # A relation from the audience to LineFriend on the user id: one LEFT JOIN tells
+    # who follows, where a lookup per person made a city-wide count twice as slow.
+    line_friend: str
 
 
 _conditions: dict[str, Condition] = {}
@@ -94,12 +96,10 @@ class InvalidSegment(ValueError):
 
 
 def _language(value: str | None) -> Q:
-    friends = (
-        LineFriend.objects.filter(language=value)
-        if value != "ja"
-        else (LineFriend.objects.filter(Q(language="ja") | Q(language="")))
-    )
-    return Q(**{f"{line_field()}__in": friends.values("user_id")})
+    friend = audience().line_friend
+    if value == settings.LANGUAGE_CODE:  # a profile without a language reads the city's
+        return Q(**{f"{friend}__language": value}) | Q(**{f"{friend}__language": ""})
+    return Q(**{f"{friend}__language": value})
 
 
 # messaging's own condition: the language LINE tells us a user reads.
@@ -187,12 +187,9 @@ class SegmentCount:
         return self.reachable + self.blocked + self.web_only
 
 
-def _following() -> Exists:
-    return Exists(
-        LineFriend.objects.filter(
-            user_id=OuterRef(line_field()), is_following=True, blocked_at__isnull=True
-        )
-    )
+def _following() -> Q:
+    friend = audience().line_friend
+    return Q(**{f"{friend}__is_following": True, f"{friend}__blocked_at__isnull": True})
 
 
 def segment_count(tree: object) -> SegmentCount:
@@ -201,7 +198,7 @@ def segment_count(tree: object) -> SegmentCount:
     counts = segment_members(tree).aggregate(
         total=Count("pk"),
         web_only=Count("pk", filter=Q(**{f"{field}__isnull": True}) | Q(**{field: ""})),
-        reachable=Count("pk", filter=Q(_following())),
+        reachable=Count("pk", filter=_following()),
     )
     return SegmentCount(
         reachable=counts["reachable"],

@@ -3,8 +3,8 @@ composer's services (the state machine), never edited in place."""
 
 from django.contrib import admin
 
-from lib.admin import ReadOnlyAdminMixin
-from notices.models import AlertTemplate, Notice, Segment
+from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
+from notices.models import AlertTemplate, Notice, NoticeResend, Segment
 
 
 @admin.register(Segment)
@@ -13,10 +13,19 @@ class SegmentAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by",)
 
 
+class NoticeResendInline(HistoryInlineMixin, admin.TabularInline):
+    """Who sent the failed requests again (audit)."""
+
+    model = NoticeResend
+    fields = ("at", "by", "requests")
+
+
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    inlines = (NoticeResendInline,)
     list_display = (
         "title",
+        "alert_level",
         "status",
         "send_at",
         "reachable",
@@ -25,9 +34,18 @@ class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_by",
         "approved_by",
     )
-    list_filter = ("status", "needs_approval")
+    list_filter = ("status", "needs_approval", "alert_level")
     list_select_related = ("created_by", "approved_by")
     date_hierarchy = "created_at"
+
+
+@admin.register(NoticeResend)
+class NoticeResendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every resend, for the audit: who, when, how many requests."""
+
+    list_display = ("notice", "at", "by", "requests")
+    list_select_related = ("notice", "by")
+    date_hierarchy = "at"
 
 
 @admin.register(AlertTemplate)

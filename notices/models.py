@@ -9,6 +9,7 @@ whatever the segment's data did afterwards. Its state machine is notices.service
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.fields import user_link
@@ -149,3 +150,23 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} → {self.account_id} ({self.channel})"
+
+
+class NoticeResend(models.Model):
+    """Who sent a notice's failed requests again, when, and how many (audit). Written
+    only when something was actually sent again; a notice may be resent more than once."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="resends", verbose_name=_("お知らせ")
+    )
+    by = user_link(_("再送した人"))
+    at = models.DateTimeField(_("再送日時"), default=timezone.now)
+    requests = models.PositiveIntegerField(_("再送した送信の数"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("お知らせの再送")
+        verbose_name_plural = _("お知らせの再送")
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} ({timezone.localtime(self.at):%Y-%m-%d %H:%M}, {self.requests})"

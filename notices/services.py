@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,7 +33,8 @@ from messaging.friends import reachable_friends
 from messaging.models import OutboxMessage
 from messaging.segments import InvalidSegment, segment_count, segment_members
 from messaging.services import OutboxReport, outbox_enqueue, outbox_report, outbox_retry_failed
-from notices.models import AlertTemplate, Notice, NoticeRecipient, Segment
+from notices.models import AlertTemplate, Notice, NoticeRecipient, NoticeResend, Segment
+from notices.selectors import alert_templates_active
 
 logger = logging.getLogger(__name__)
 Status = Notice.Status
@@ -40,6 +42,7 @@ Channel = NoticeRecipient.Channel
 # LINE: a text message holds at most 5,000 characters; a buttons template's label 20.
 TEXT_MAX = 5000
 LINK_LABEL_MAX = 20
+TITLE_MAX = Notice._meta.get_field("title").max_length
 
 
 class NoticeInvalid(ValueError):
@@ -94,26 +97,36 @@ def notice_create(
     link_url: str = "",
     link_label: str = "",
     saved_segment: Segment | None = None,
+    alert_level: str = "",
 ) -> Notice:
-    """A draft: checked (segment readable, Japanese text, LINE's limits), not sent."""
+    """A draft: checked (segment readable, Japanese text, LINE's limits), not sent. With
+    ``alert_level`` it is an evacuation alert of an active template's level, which
+    always waits for approval (notice_submit)."""
     texts = _checked(segment=segment, texts=texts, link_url=link_url, link_label=link_label)
+    if alert_level and not alert_templates_active().filter(level=alert_level).exists():
+        raise NoticeInvalid(
+            _(
+                "この避難情報のひな形は使えません（使用中でないか、見つかりません）。"
+                "ひな形を選び直してください。"
+            )
+        )
     return Notice.objects.create(
-        title=title.strip()[:100] or texts[settings.LANGUAGE_CODE][:40],
+        title=title.strip()[:TITLE_MAX] or texts[settings.LANGUAGE_CODE][:40],
         segment=segment,
         saved_segment=saved_segment,
         texts=texts,
         link_url=link_url,
         link_label=link_label.strip(),
+        alert_level=alert_level,
         created_by=by_user,
     )
 
 
-def notice_from_alert(
-    *, template: AlertTemplate, areas: list[Area], by_user: AbstractBaseUser
-) -> Notice:
-    """A draft evacuation alert for these areas: everyone registered as living there or
-    reported sheltering outside a shelter there, in the template's wording with the areas
-    named. It is edited and sent like any notice, and always needs approval."""
+def alert_draft(template: AlertTemplate, areas: Sequence[Area]) -> dict:
+    """An evacuation alert for these areas, ready for notice_create (and the composer):
+    everyone registered as living there or reported sheltering outside a shelter there,
+    the template's wording with the areas named, and its level. The one place that
+    builds an alert; nothing is saved."""
     if not areas:
         raise NoticeInvalid(_("対象の地区を選んでください。"))
     names = "、".join(area.name for area in areas)
@@ -127,15 +140,28 @@ def notice_from_alert(
             )
         ]
     }
-    notice = notice_create(
-        title=f"{template.get_level_display()}（{names}）",
-        segment=segment,
-        texts={code: text.replace("{areas}", names) for code, text in template.texts.items()},
-        by_user=by_user,
-    )
-    Notice.objects.filter(pk=notice.pk).update(alert_level=template.level)
-    notice.alert_level = template.level
-    return notice
+    title = f"{template.get_level_display()}（{names}）"
+    if len(title) > TITLE_MAX:  # many areas: the title is for staff, the text names them all
+        title = title[: TITLE_MAX - 2] + "…）"
+    known = set(_languages())
+    return {
+        "title": title,
+        "segment": segment,
+        "texts": {
+            code: text.replace("{areas}", names)
+            for code, text in template.texts.items()
+            if code in known and isinstance(text, str)
+        },
+        "alert_level": template.level,
+    }
+
+
+def notice_from_alert(
+    *, template: AlertTemplate, areas: Sequence[Area], by_user: AbstractBaseUser
+) -> Notice:
+    """A draft evacuation alert for these areas (alert_draft). It is edited and sent like
+    any notice, and always needs approval."""
+    return notice_create(**alert_draft(template, areas), by_user=by_user)
 
 
 class NameTaken(Exception):
@@ -335,7 +361,16 @@ def notice_report(notice: Notice) -> OutboxReport:
     return outbox_report(message_ids=_outbox_ids(notice))
 
 
-def notice_resend_failed(*, notice: Notice, by_user: AbstractBaseUser) -> int:
+def notice_resend_failed(
+    *, notice: Notice, by_user: AbstractBaseUser, now: datetime.datetime | None = None
+) -> int:
     """Send again to those whose request failed, with the same retry keys: nobody who
-    got it gets it twice. Returns how many requests were sent again."""
-    return outbox_retry_failed(message_ids=_outbox_ids(notice))
+    got it gets it twice. Who did it, when and how many is kept (NoticeResend) when
+    anything was sent again. Returns how many requests were sent again."""
+    with transaction.atomic():
+        resent = outbox_retry_failed(message_ids=_outbox_ids(notice))
+        if resent:
+            NoticeResend.objects.create(
+                notice=notice, by=by_user, at=now or timezone.now(), requests=resent
+            )
+    return resent

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from lib.queries import json_list_holds
 from messaging.segments import Audience, Condition
 from residents.models import Account, CareConsideration, Resident, ResidentLink
 
 AUDIENCE = Audience(
-    queryset=lambda: Account.objects.filter(withdrawn_at=None), line_user_id="line_user_id"
+    queryset=lambda: Account.objects.filter(withdrawn_at=None),
+    line_user_id="line_user_id",
+    line_friend="line_friend",
 )
 
 
@@ -19,6 +22,12 @@ def accounts_of(residents: Q) -> Q:
     """Accounts that registered someone matching ``residents`` (themselves or family)."""
     people = Resident.objects.filter(residents, withdrawn_at=None)
     return Q(pk__in=ResidentLink.objects.filter(resident__in=people).values("account"))
+
+
+def accounts_of_ids(resident_ids: QuerySet) -> Q:
+    """Accounts that registered one of these people, read from the links alone: a person
+    who withdrew or was forgotten has no link left (residents.withdrawal)."""
+    return Q(pk__in=ResidentLink.objects.filter(resident_id__in=resident_ids).values("account"))
 
 
 def area_choices() -> list[tuple[str, str]]:
@@ -42,7 +51,7 @@ CONDITIONS = [
         "care",
         _("配慮事項"),
         # A JSON list holds quoted codes; icontains on its text works on every database.
-        build=lambda value: accounts_of(Q(care__icontains=f'"{value}"')),
+        build=lambda value: accounts_of(json_list_holds("care", value)),
         choices=lambda: [(code, str(label)) for code, label in CareConsideration.choices],
     ),
     Condition(

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from messaging.segments import Condition
-from residents.segments import accounts_of
+from residents.segments import accounts_of_ids
 from shelters.models import Shelter, Stay
 
 
@@ -16,7 +16,7 @@ def _at_shelter(value: str | None) -> Q:
     stays = Stay.objects.filter(checked_out_at__isnull=True)
     if value:
         stays = stays.filter(shelter_id=int(value))
-    return accounts_of(Q(pk__in=stays.values("resident")))
+    return accounts_of_ids(stays.values("resident"))
 
 
 CONDITIONS = [

@@ -1,9 +1,13 @@
 """In a real browser: a staff member builds "out of shelter in area A, in a wheelchair",
-sees who it reaches, previews the LINE message and sends it; as it needs approval, a
-second staff member approves it; then exactly that resident has it in their LINE chat
-(the simulator) and the report says sent 1."""
+sees who it reaches, previews the LINE message (in each language written) and sends it;
+as it needs approval, a second staff member approves it; then exactly that resident has
+it in their LINE chat (the simulator) and the report says sent 1. Last, an evacuation
+alert is started from the alert panel: the composer comes back filled in."""
+
+import importlib
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import expect
 
 from areas.services import staff_upsert
@@ -18,6 +22,7 @@ from shelters.tests.factories import ShelterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = "【お知らせ】車いすの方の送迎について、市の担当からお電話します。"
+EASY = "【おしらせ】くるまいすの ひとへ。しやくしょから でんわを します。"
 
 
 def resident(area, name, shelter, mobility=None):
@@ -79,6 +84,12 @@ def test_staff_build_a_segment_send_a_colleague_approves_and_only_they_receive_i
     page.get_by_label("リンクのボタン名（20 文字以内）").fill("送迎について")
     expect(page.locator("#ntc-preview-text")).to_have_text(TEXT)
     expect(page.locator("#ntc-preview-link-button")).to_have_text("送迎について")
+    # A tab per language that has text: やさしい日本語 appears once it is written.
+    expect(page.get_by_role("tab", name="やさしい日本語")).to_be_hidden()
+    page.get_by_label("本文（やさしい日本語・省略可）").fill(EASY)
+    page.get_by_role("tab", name="やさしい日本語").click()
+    expect(page.locator("#ntc-preview-text")).to_have_text(EASY)
+    expect(page.get_by_role("tab", name="英語")).to_be_hidden()
     expect(page.get_by_text(f"{len(TEXT)} / 5,000 文字")).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")  # the preview is sticky: from the top
     screenshot(page, "composer")
@@ -108,6 +119,29 @@ def test_staff_build_a_segment_send_a_colleague_approves_and_only_they_receive_i
     expect(colleague.locator('[data-count="failed"] strong')).to_have_text("0")
     expect(colleague.locator("#ntc-resend")).to_be_hidden()
     screenshot(colleague, "report")
+    # An evacuation alert from the alert panel: the composer comes back filled in.
+    importlib.import_module("notices.migrations.0003_alert_template_wording").add(apps, None)
+    page.goto("/dashboard/notices/new")
+    page.get_by_text("避難情報（警戒レベル）から作る").click()
+    panel = page.locator("#ntc-alert-form")
+    panel.get_by_label("避難情報の種類").select_option(label="警戒レベル4 避難指示")
+    panel.get_by_label(cast.area_a.name).check()
+    panel.get_by_role("button", name="ひな形から作る").click()
+    page.wait_for_url(f"**/dashboard/notices/new?alert=4&area={cast.area_a.pk}")
+    expect(page.locator("#ntc-rows > li")).to_have_count(2)
+    expect(page.locator("#ntc-rows .ntc-cond").nth(0)).to_have_value("lives_in")
+    expect(page.locator("#ntc-rows .ntc-value").nth(1)).to_have_value(str(cast.area_a.pk))
+    expect(page.locator("[name=join][value=any]")).to_be_checked()
+    expect(page.locator("#ntc-count")).to_contain_text("LINE で届く 3 人")
+    expect(page.get_by_label("件名（職員用・省略可）")).to_have_value(
+        f"警戒レベル4 避難指示（{cast.area_a.name}）"
+    )
+    expect(page.locator("#ntc-preview-text")).to_contain_text("【警戒レベル4 避難指示】")
+    expect(page.locator("#ntc-alert-note")).to_contain_text("必ずほかの職員の承認が必要です")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "alert-composer")
+    alert_path = page.url.replace(live_server.url, "")
+
     # The same report and the composer on a phone (staff on the move).
     phone = new_page(PHONE)
     stay_offline(phone, live_server)
@@ -115,6 +149,9 @@ def test_staff_build_a_segment_send_a_colleague_approves_and_only_they_receive_i
     screenshot(phone, "phone-report")
     phone.goto("/dashboard/notices/new")
     screenshot(phone, "phone-composer")
+    phone.goto(alert_path)
+    expect(phone.locator("#ntc-count")).to_contain_text("LINE で届く 3 人")
+    screenshot(phone, "phone-alert-composer")
 
     assert notices_of(target) == [TEXT]
     assert all(notices_of(user) == [] for user in others)

@@ -246,6 +246,12 @@ def test_the_report_poll_and_resend_of_what_failed(client, cast, town, settings)
     again = staff.post(f"/dashboard/notices/{notice.pk}/resend", follow=True)
     assert "再送するものはありません" in again.content.decode()
     assert received(town["target"]) == [TEXT]
+    # Who resent, when and how many: once, as only the first press sent anything.
+    (resend,) = notice.resends.all()
+    when = timezone.localtime(resend.at).strftime("%Y/%-m/%-d %H:%M")
+    page = again.content.decode()
+    assert '<dt>再送</dt><dd id="ntc-resends">' in page and page.count('"ntc-resent"') == 1
+    assert f'<span class="ntc-resent">市 職員（{when}、1 件）</span>' in page
 
 
 def test_volunteers_get_403_and_anonymous_the_login_page(client, cast):

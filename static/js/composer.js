@@ -152,22 +152,38 @@
     start(initial);
   }, function () { countNode.textContent = T.loadError; });
 
-  // --- Text: counters and the LINE-like preview
+  // --- Text: counters and the LINE-like preview, one tab per language that has text
+  // (the first language, which every notice has, always).
   var placeholder = $("ntc-preview-text").innerHTML;
+  var boxes = {}, tabs = Array.prototype.slice.call(document.querySelectorAll("#ntc-tabs [role=tab]"));
+  var first = tabs.length ? tabs[0].dataset.lang : "ja", shown = first;
   form.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+    boxes[area.dataset.counter] = area;
     var counter = el("p", { className: "help ntc-counter" });
     counter.setAttribute("aria-live", "polite");
     area.after(counter);
     var update = function () {
       counter.textContent = format(T.chars, { n: area.value.length.toLocaleString(), max: C.textMax.toLocaleString() });
       counter.classList.toggle("ntc-over", area.value.length > C.textMax);
-      if (area.dataset.counter === "ja") { preview(); }
+      preview();
     };
     area.addEventListener("input", update);
     update();
   });
+  function textOf(lang) { return boxes[lang] ? boxes[lang].value.trim() : ""; }
   function preview() {
-    var text = form.querySelector("[name=text_ja]").value.trim();
+    var visible = tabs.filter(function (tab) {
+      tab.hidden = tab.dataset.lang !== first && !textOf(tab.dataset.lang);
+      return !tab.hidden;
+    });
+    if (!visible.some(function (tab) { return tab.dataset.lang === shown; })) { shown = first; }
+    tabs.forEach(function (tab) {
+      var on = tab.dataset.lang === shown;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      if (on) { $("ntc-preview").setAttribute("aria-labelledby", tab.id); }
+    });
+    var text = textOf(shown);
     var label = form.querySelector("[name=link_label]").value.trim();
     var url = form.querySelector("[name=link_url]").value.trim();
     if (text) { $("ntc-preview-text").textContent = text; } else { $("ntc-preview-text").innerHTML = placeholder; }
@@ -175,6 +191,19 @@
     $("ntc-preview-link-text").textContent = label;
     $("ntc-preview-link-button").textContent = label;
   }
+  tabs.forEach(function (tab) {
+    tab.addEventListener("click", function () { shown = tab.dataset.lang; preview(); });
+    tab.addEventListener("keydown", function (event) {
+      var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) { return; }
+      var visible = tabs.filter(function (t) { return !t.hidden; });
+      var next = visible[(visible.indexOf(tab) + step + visible.length) % visible.length];
+      event.preventDefault();
+      shown = next.dataset.lang;
+      preview();
+      next.focus();
+    });
+  });
   ["link_label", "link_url"].forEach(function (name) { form.querySelector("[name=" + name + "]").addEventListener("input", preview); });
 
   // --- When: the date only for "later"
