@@ -18,7 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from messaging import line, postbacks
-from messaging.friends import friend_language, line_friend_blocked, line_friend_followed
+from messaging.friends import (
+    followed_hooks,
+    friend_language,
+    line_friend_blocked,
+    line_friend_followed,
+)
 from messaging.line import liff_url
 from messaging.models import WebhookEvent
 from messaging.services import outbox_enqueue
@@ -70,6 +75,8 @@ def on_follow(event: WebhookEvent) -> None:
         language=language,
         at=_happened_at(event.payload),
     )
+    for hook in followed_hooks():
+        hook(user_id)
     with translation.override(friend.language or settings.LANGUAGE_CODE):
         welcome = _("%(city)sの災害時支援サービスです。こちらから登録できます。") % {
             "city": settings.CITY_NAME

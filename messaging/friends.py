@@ -8,12 +8,27 @@ it happened, and an older ``follow`` never lifts a newer block.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from messaging.models import LineFriend
+
+# What apps above do when someone adds the city's account (registered in their
+# AppConfig.ready()): residents keeps an account for every follower, so a message to
+# "everyone" reaches people who never opened the registration too.
+_followed: list[Callable[[str], None]] = []
+
+
+def when_followed(hook: Callable[[str], None]) -> None:
+    if hook not in _followed:
+        _followed.append(hook)
+
+
+def followed_hooks() -> list[Callable[[str], None]]:
+    return list(_followed)
 
 
 def _locked_friend(user_id: str) -> LineFriend:

@@ -207,7 +207,27 @@ def segment_count(tree: object) -> SegmentCount:
     )
 
 
-def segment_line_user_ids(tree: object) -> list[str]:
-    """The LINE users a message to the segment goes to (following, not blocked)."""
-    members = segment_members(tree).filter(_following())
-    return list(members.values_list(line_field(), flat=True))
+@dataclass(frozen=True)
+class Recipient:
+    pk: int  # the audience's row (an account)
+    line_user_id: str  # empty: a browser user, reached on the portal only
+    language: str  # the language to write in on LINE; empty when LINE may not be used
+
+
+def segment_recipients(tree: object) -> list[Recipient]:
+    """Everyone in the segment once, in one query (the friend row LEFT JOINed): who is
+    reachable on LINE now and in which language, who is not."""
+    field, friend = line_field(), audience().line_friend
+    rows = segment_members(tree).values_list(
+        "pk", field, f"{friend}__is_following", f"{friend}__blocked_at", f"{friend}__language"
+    )
+    return [
+        Recipient(
+            pk=pk,
+            line_user_id=user_id or "",
+            language=(language or settings.LANGUAGE_CODE)
+            if user_id and following and blocked_at is None
+            else "",
+        )
+        for pk, user_id, following, blocked_at, language in rows
+    ]

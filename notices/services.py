@@ -29,9 +29,8 @@ from django.utils.translation import gettext as _
 from areas.models import Area
 from lib.tasks import publish
 from messaging import line
-from messaging.friends import reachable_friends
 from messaging.models import OutboxMessage
-from messaging.segments import InvalidSegment, segment_count, segment_members
+from messaging.segments import InvalidSegment, segment_count, segment_recipients
 from messaging.services import OutboxReport, outbox_enqueue, outbox_report, outbox_retry_failed
 from notices.models import AlertTemplate, Notice, NoticeRecipient, NoticeResend, Segment
 from notices.selectors import alert_templates_active
@@ -301,29 +300,23 @@ def notice_send(*, notice_id: int, now: datetime.datetime | None = None) -> Noti
         if not started:
             return None
         notice = Notice.objects.get(pk=notice_id)
-        members = list(segment_members(notice.segment).values_list("pk", "line_user_id"))
-        reachable = reachable_friends([user_id for _pk, user_id in members if user_id])
         rows, by_language = [], defaultdict(list)
-        for account_id, user_id in members:
-            if not user_id:
-                rows.append(
-                    NoticeRecipient(notice=notice, account_id=account_id, channel=Channel.WEB)
-                )
-            elif user_id in reachable:
-                language = reachable[user_id]
-                by_language[language].append(user_id)
-                rows.append(
-                    NoticeRecipient(
-                        notice=notice,
-                        account_id=account_id,
-                        channel=Channel.LINE,
-                        language=language,
-                    )
-                )
+        for recipient in segment_recipients(notice.segment):
+            if not recipient.line_user_id:
+                channel = Channel.WEB
+            elif recipient.language:
+                channel = Channel.LINE
+                by_language[recipient.language].append(recipient.line_user_id)
             else:
-                rows.append(
-                    NoticeRecipient(notice=notice, account_id=account_id, channel=Channel.BLOCKED)
+                channel = Channel.BLOCKED
+            rows.append(
+                NoticeRecipient(
+                    notice=notice,
+                    account_id=recipient.pk,
+                    channel=channel,
+                    language=recipient.language,
                 )
+            )
         NoticeRecipient.objects.bulk_create(rows, batch_size=5000)
         for language, user_ids in by_language.items():
             outbox_enqueue(

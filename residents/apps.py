@@ -9,9 +9,10 @@ class ResidentsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from messaging import browser_identity, segments
+        from messaging import browser_identity, friends, segments
         from residents import segments as resident_segments
         from residents.identity import current_account
+        from residents.registration import account_for_follower
 
         def line_user_of(request) -> str | None:
             account = current_account(request)
@@ -23,6 +24,7 @@ class ResidentsConfig(AppConfig):
                 line_user_of=line_user_of, sign_in_url=lambda: reverse("residents:start")
             )
         )
+        friends.when_followed(account_for_follower)
         # Who a city message can be for, and the conditions over people's registration.
         segments.set_audience(resident_segments.AUDIENCE)
         for condition in resident_segments.CONDITIONS:

@@ -65,6 +65,14 @@ def account_from_id_token(*, id_token: str | None) -> Account:
     return account
 
 
+def account_for_follower(user_id: str) -> Account:
+    """Someone added the city's LINE account: keep an account for them (nothing but the
+    LINE user id) so city messages to everyone reach them before they register. Signing
+    in later through LIFF finds this account."""
+    account, _ = Account.objects.get_or_create(line_user_id=user_id)
+    return account
+
+
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and copied by hand
 
 

@@ -12,8 +12,8 @@ from messaging.segments import (
     InvalidSegment,
     SegmentCount,
     segment_count,
-    segment_line_user_ids,
     segment_members,
+    segment_recipients,
 )
 from residents.models import Account
 from residents.registration import resident_create_manual
@@ -64,7 +64,12 @@ def test_the_count_splits_reachable_blocked_and_web_only(cast):
     person(cast.area_b, line=uid(3))
     count = segment_count({"if": "lives_in", "value": str(cast.area_a.pk)})
     assert count == SegmentCount(reachable=1, blocked=1, web_only=1) and count.total == 3
-    assert segment_line_user_ids({"if": "lives_in", "value": str(cast.area_a.pk)}) == [uid(1)]
+    reachable = segment_recipients({"if": "lives_in", "value": str(cast.area_a.pk)})
+    assert sorted((r.line_user_id, r.language) for r in reachable) == [
+        ("", ""),
+        (uid(1), "ja"),
+        (uid(2), ""),
+    ]
 
 
 def test_checked_in_at_one_shelter_or_at_any(cast):

@@ -8,7 +8,9 @@ from django.utils import timezone
 from messaging import simulator
 from messaging.line import liff_url
 from messaging.models import LineFriend, SimulatedUser, WebhookEvent
+from messaging.segments import segment_count
 from messaging.tests.webhook_helpers import follow, inbox
+from residents.models import Account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +93,13 @@ def test_a_user_created_in_the_simulator_inbox_follows_and_gets_the_welcome(
     assert LineFriend.objects.get(user_id=user.user_id).is_following
     (welcome,) = inbox(user)
     assert "災害時支援サービス" in welcome
+
+
+def test_a_follower_gets_an_account_and_is_in_a_message_to_everyone(client, user):
+    follow(client, user)
+    follow(client, user)  # a second follow (or a redelivery) keeps one account
+    account = Account.objects.get(line_user_id=user.user_id)
+    assert (account.consented_at, account.links.count()) == (None, 0)
+    everyone = segment_count({"if": "everyone"})
+    not_registered = segment_count({"all": [{"not": {"if": "registered"}}]})
+    assert (everyone.reachable, not_registered.reachable) == (1, 1)
