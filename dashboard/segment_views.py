@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lib.csvexport import excel_csv
 from lib.roles import staff_required
-from messaging.segments import InvalidSegment, segment_members
+from messaging.segments import InvalidSegment, segment_members, segment_queries
 from residents.models import DetailView, Resident
 from residents.services import detail_view_log
 
@@ -30,12 +30,13 @@ def web_only_csv(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    people = list(
-        Resident.objects.filter(links__account__in=accounts, withdrawn_at=None)
-        .select_related("registry_person", "area")
-        .distinct()
-        .order_by("area__code", "pk")
-    )
+    with segment_queries():
+        people = list(
+            Resident.objects.filter(links__account__in=accounts, withdrawn_at=None)
+            .select_related("registry_person", "area")
+            .distinct()
+            .order_by("area__code", "pk")
+        )
     detail_view_log(user=request.user, residents=people, context=DetailView.Context.SEGMENT_CSV)
     rows = (
         [
