@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run reset-drill test lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## run: install, migrate, seed the drill and serve http://$(HOST):$(PORT) (+ a Celery worker when REDIS_URL is set)
 run: $(VENV)/.run-deps node_modules/.package-lock.json
 	HOST=$(HOST) PORT=$(PORT) bin/dev-server
+
+## reset-drill: put the drill back as it starts (shelters, evacuees, supplies; drill mode only)
+reset-drill: $(VENV)/.run-deps
+	DEBUG=$${DEBUG:-true} LINE_MODE=$${LINE_MODE:-simulator} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} LINE_MODE=$${LINE_MODE:-simulator} $(BIN)/python manage.py seed_drill
 
 ## test: the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
 test: $(VENV)/.dev-deps node_modules/.package-lock.json

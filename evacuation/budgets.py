@@ -1,5 +1,5 @@
 """How many reports and pickup requests one identity (and one address) may start
-(README "Limits"). A LINE identity costs a phone number, a browser identity nothing:
+(docs/configuration.md, "Limits"). A LINE identity costs a phone number, a browser identity nothing:
 the per-address budget applies to browser identities only, and what a volunteer enters
 on someone's behalf is not limited here (their registry guesses are)."""
 

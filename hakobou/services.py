@@ -42,6 +42,11 @@ def drill_registry_path() -> Path:
     return Path(settings.DATA_DIR) / "drill" / drill.REGISTRY_FILE_NAME
 
 
+def drill_seeded() -> bool:
+    """Whether the drill's data is already in this database (its first area is)."""
+    return Area.objects.filter(code=drill.AREAS[0].code).exists()
+
+
 @transaction.atomic
 def drill_seed(*, registry_path: Path | None = None) -> DrillSeedResult:
     """Create or refresh the drill's areas and accounts and write its synthetic registry.

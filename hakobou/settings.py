@@ -130,7 +130,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # DATABASE_POOL_MAX_SIZE; a request takes one for its duration and gives it back. When
     # all are taken a request waits up to DATABASE_POOL_TIMEOUT seconds for one (a slower
     # answer, never a "too many clients" 500). Budget: (web processes + Celery worker
-    # processes) × max + beat below PostgreSQL's max_connections (README "Configuration").
+    # processes) × max + beat below PostgreSQL's max_connections (docs/configuration.md).
     # 0 switches the pool off: one connection per thread, kept DATABASE_CONN_MAX_AGE s.
     _pool_max_size = env.int("DATABASE_POOL_MAX_SIZE", default=4, minimum=0, maximum=100)
     if _pool_max_size:
@@ -184,7 +184,7 @@ for _name, _value in (
 if RESIDENT_DATA_KEY == RESIDENT_INDEX_KEY:
     raise ImproperlyConfigured("RESIDENT_DATA_KEY and RESIDENT_INDEX_KEY must be different keys.")
 
-# Limits (README "Limits"): budgets per identity, per address and per staff user, each
+# Limits (docs/configuration.md): budgets per identity, per address and per staff user, each
 # spent and recorded in one atomic step. Windows are REGISTRY_MATCH_WINDOW_SECONDS long.
 # Registry guesses (furigana + birth date) that found nobody:
 REGISTRY_MATCH_MAX_FAILURES = env.int("REGISTRY_MATCH_MAX_FAILURES", default=5, minimum=1)
@@ -217,7 +217,8 @@ REDIS_URL = env.optional_str("REDIS_URL")
 if REDIS_URL is not None and not REDIS_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis:// or rediss://.")
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://" alone makes kombu warn "No hostname was supplied" on every publish.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Without a broker a first run still works: tasks execute inline, in the request.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=REDIS_URL is None)

@@ -1,4 +1,4 @@
-"""The budgets that guard the registry and identities (README "Limits").
+"""The budgets that guard the registry and identities (docs/configuration.md, "Limits").
 
 Read from settings at each use, so an operator's change (and a test's override) applies
 at once. Keys name what is counted: ``account:<id>``, ``user:<id>``, ``ip:<address>``.
