@@ -4,7 +4,7 @@
         .venv/bin/python bench/checkin.py [--requests 5000] [--concurrency 8] \\
         [--residents 20000] [--shelters 4] [--workers 5] [--threads 1]
 
-Target (the performance budget, bench/README.md): ≥ 200 requests/s, p95 ≤ 100 ms. What is timed is what a reception
+Target: ≥ 200 requests/s, p95 ≤ 100 ms. What is timed is what a reception
 desk does when it scans a resident's personal QR: ``POST /api/shelters/<pk>/reception/
 check-in`` with ``{"code": "HKB1:…"}``, over HTTP, with the desk's session cookie and
 CSRF header, answered by the project's WSGI app under gunicorn, on PostgreSQL and Redis

@@ -5,7 +5,7 @@
         [--concurrency 8] [--workers 1] [--pool threads|prefork] \\
         [--line-multicast-limit 200] [--rate 150] [--composer]
 
-Target (the performance budget, bench/README.md): 300,000 recipients handed to the LINE API (simulated, 50 ms
+Target: 300,000 recipients handed to the LINE API (simulated, 50 ms
 latency) in ≤ 60 s, each exactly once. Everything runs as it does in production, as
 separate processes: the LINE simulator behind gunicorn, a Celery worker fed through
 Redis, PostgreSQL. The bench enqueues one multicast with ``outbox_enqueue`` in a

@@ -4,7 +4,7 @@
         .venv/bin/python bench/map_layer.py [--reports 100000] [--viewports 300] \\
         [--repeat 20] [--workers 3] [--reseed] [--explain]
 
-Target (the performance budget, bench/README.md): map layer for any viewport p50 ≤ 150 ms, ≤ 200 KB at 100,000
+Target: map layer for any viewport p50 ≤ 150 ms, ≤ 200 KB at 100,000
 active off-shelter evacuees. What is timed is what the dashboard's map does when it
 is panned or zoomed: ``GET /api/map/evacuees?bbox=w,s,e,n&zoom=z`` (the dashboard API's
 ``EvacueeLayerApi``: points up to ``POINT_LIMIT``, server-side grid clusters above it)

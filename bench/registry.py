@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hakobou .venv/bin/python bench/registry.py
         [--rows 300000] [--match-rows 1500000] [--lookups 2000]
 
-Targets (the performance budget, bench/README.md): 300,000 rows imported in ≤ 60 s with constant memory; match p95
+Targets: 300,000 rows imported in ≤ 60 s with constant memory; match p95
 ≤ 10 ms at 1,500,000 registry rows. Each figure is printed with its floor, measured in
 the same run: reading + decoding + parsing the CSV alone for the import, an indexed
 lookup by 宛名番号 for the match. The last line printed is the headline.
