@@ -21,8 +21,9 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-# Third-party browser code (the QR decoder), pinned in package-lock.json, never committed.
-# Without npm the reception page still works with a USB scanner or name search.
+# Third-party browser code (the QR decoder; axe-core for the accessibility tests), pinned
+# in package-lock.json, never committed. Without npm the reception page still works with a
+# USB scanner or name search (and the accessibility tests skip, or fail in CI).
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \

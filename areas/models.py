@@ -63,7 +63,10 @@ class ResponderProfile(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responder_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="responder_profile",
+        verbose_name=_("ユーザー"),
     )
     areas = models.ManyToManyField(
         Area, related_name="responders", blank=True, verbose_name=_("担当地区")

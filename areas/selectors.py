@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
@@ -40,3 +42,29 @@ def area_for_point(lat: float, lng: float) -> Area | None:
         if metres <= nearest_m:
             nearest, nearest_m = area, metres
     return nearest
+
+
+# A 町会 is named after its town: 「青柳町会」 is the association of 青柳町 (the drill's
+# registry towns, hakobou.drill.AREAS, are exactly that).
+_ASSOCIATION = re.compile(r"^(?P<stem>.+?)(町内会|町会)$")
+
+
+def town_name(area: Area) -> str:
+    """The town (町名) an area stands for, as people know it from their address:
+    「青柳町会」 → 「青柳町」, 「元町町会」 → 「元町」, 「大森町内会」 → 「大森町」. Areas
+    carry no town of their own, so it is read from the association's name; a name that
+    is not 「…町会」 is shown as it is."""
+    found = _ASSOCIATION.match(area.name.strip())
+    if found is None:
+        return area.name
+    stem = found.group("stem")
+    return stem if stem.endswith(("町", "丁目")) else f"{stem}町"
+
+
+def town_areas() -> list[tuple[Area, str]]:
+    """One area per town, with the town's name, in the order of the areas' readings
+    (あいうえお): what a resident picks to search from a town's centre."""
+    towns: dict[str, Area] = {}
+    for area in Area.objects.order_by("kana", "code"):
+        towns.setdefault(town_name(area), area)
+    return [(area, name) for name, area in towns.items()]

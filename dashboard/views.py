@@ -7,13 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone_name, localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from areas.selectors import areas_visible_to
 from dashboard.api.base import display_name
 from dashboard.forms import FilterForm
+from dashboard.legend import map_legend, need_glyphs, pickup_ranks, urgency_words
 from dashboard.permissions import can_see_evacuees
 from evacuation.models import Need, PickupRequest
 from lib.csvexport import excel_csv
@@ -21,10 +22,12 @@ from lib.maps import map_config
 from lib.roles import is_city_staff, responder_required
 from residents.models import CareConsideration, DetailView
 from residents.services import detail_view_log
+from shelters import care_notes
 from shelters.forms import ShelterCloseForm
 from shelters.models import Shelter
 from shelters.selectors import (
     can_see_roster,
+    care_told_by_stays,
     occupancy,
     people_inside,
     reception_shelters_of,
@@ -37,6 +40,7 @@ from shelters.services import (
     PeopleStillInside,
     StatusChangeRefused,
     shelter_set_status,
+    shelter_status_choices,
 )
 from supplies.selectors import open_supply_requests
 
@@ -60,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
             filters=FilterForm(request.GET, areas=areas),
             map_config=map_config(),
             dashboard_config=_dashboard_config(request, areas),
+            legend=map_legend(),
         )
     return render(request, "dashboard/index.html", context)
 
@@ -105,34 +110,23 @@ def _dashboard_config(request: HttpRequest, areas) -> dict:
             )
         ],
         "needs": {code: str(label) for code, label in Need.choices},
-        "needGlyphs": _need_glyphs(),
+        "needGlyphs": need_glyphs(),
+        # A pickup's colour, as the legend explains it (dashboard.legend).
+        "pickupRanks": pickup_ranks(),
+        # Times from the API are shown as the city's clock reads them, wherever the
+        # tablet's own clock is set.
+        "timeZone": get_current_timezone_name(),
         "care": {code: str(label) for code, label in CareConsideration.choices},
         "states": {code: str(label) for code, label in PickupRequest.Status.choices},
         "texts": _dashboard_texts(),
     }
 
 
-def _need_glyphs() -> dict[str, str]:
-    """One character on a marker for its most urgent need (the colour is not all)."""
-    return {
-        "medical": _("医"),
-        "transport": _("迎"),
-        "nursing": _("介"),
-        "medicine": _("薬"),
-        "water": _("水"),
-        "food": _("食"),
-        "information": _("情"),
-        "other": _("他"),
-    }
-
-
 def _dashboard_texts() -> dict[str, str]:
     """What dashboard.js says, translated here so the page speaks the user's language."""
+    words = urgency_words()
     return {
-        "urgency0": _("低"),
-        "urgency1": _("中"),
-        "urgency2": _("高"),
-        "urgency3": _("緊急"),
+        **{f"urgency{level}": word for level, word in words.items()},
         "updated": _("最終更新 {time}（10秒ごとに自動更新）"),
         "offline": _("更新できませんでした（通信エラー）。表示は {time} 時点のものです。"),
         "paused": _("画面が隠れている間は更新を止めています。"),
@@ -186,6 +180,9 @@ def _dashboard_texts() -> dict[str, str]:
         "people_heading": _("いる人"),
         "household": _("人数（世帯）"),
         "phone": _("電話"),
+        "call": _("電話する"),
+        "callName": _("{name} さんに電話する"),
+        "directions": _("道順（地図アプリ）"),
         "place": _("場所"),
         "address": _("住所・目印"),
         "location": _("位置"),
@@ -265,22 +262,47 @@ def _reception_texts() -> dict[str, str]:
         "camera_stop": _("カメラを止める"),
         "camera_start": _("カメラで読み取る"),
         "occupancy": _("入所 {people} 人 / 定員 {capacity} 人"),
+        "told": _("避難所外避難・送迎で伝えられたこと"),
     }
 
 
 @require_GET
 @responder_required
 def board(request: HttpRequest) -> HttpResponse:
-    """Shelter status board: occupancy and congestion everywhere, refreshed by polling."""
+    """Shelter status board: occupancy and congestion everywhere, refreshed by polling.
+    Which status buttons a row offers is the service's answer (shelter_status_choices),
+    here and in the polled JSON alike."""
+    statuses = dict(Shelter.Status.choices)
     return render(
         request,
         "dashboard/board.html",
         {
-            "rows": shelter_board(),
-            "care_labels": {code: str(label) for code, label in CareConsideration.choices},
+            "rows": [
+                (
+                    row,
+                    [
+                        (value, statuses[value])
+                        for value in shelter_status_choices(shelter=row.shelter, user=request.user)
+                    ],
+                )
+                for row in shelter_board()
+            ],
+            # The care considerations and what people told on the way in (車いす …).
+            "care_labels": care_notes.labels(),
             "receivable": set(reception_shelters_of(request.user).values_list("pk", flat=True)),
             "can_manage": is_city_staff(request.user),
-            "statuses": Shelter.Status.choices,
+            "board_texts": {
+                "statusButtons": {
+                    value: _("%(label)sにする") % {"label": label}
+                    for value, label in statuses.items()
+                },
+                # The same words as the board's own button (one translation).
+                "confirmClose": _(
+                    "「%(name)s」を閉鎖します。新しい入所は受け付けられなくなります。"
+                    "よろしいですか？"
+                ),
+                "timeZone": get_current_timezone_name(),
+            },
             "supply_requests": open_supply_requests(),
         },
     )
@@ -362,6 +384,24 @@ def _close_outcome(form) -> str:
 # --- A shelter's roster (避難者名簿): its reception and staff, every view logged ---------
 
 
+def _roster_rows(stays) -> list[tuple]:
+    """Each stay with what the person told on the way in: (stay, codes' labels beyond
+    the registration's care, notes)."""
+    told = care_told_by_stays(stays)
+    labels = care_notes.labels()
+    rows = []
+    for stay in stays:
+        note = told.get(stay.resident_id)
+        registered = set(stay.resident.care)
+        extra = [
+            labels.get(code, code)
+            for code in (note.codes if note else ())
+            if code not in registered
+        ]
+        rows.append((stay, extra, note.notes if note else ()))
+    return rows
+
+
 @require_GET
 @responder_required
 def roster(request: HttpRequest, pk: int) -> HttpResponse:
@@ -375,7 +415,12 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dashboard/roster.html",
-        {"shelter": shelter, "stays": stays, "occupancy": occupancy(shelter)},
+        {
+            "shelter": shelter,
+            "stays": stays,
+            "rows": _roster_rows(stays),
+            "occupancy": occupancy(shelter),
+        },
     )
 
 
@@ -397,9 +442,10 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
             stay.get_method_display(),
             stay.companions,
             _("照合済み") if stay.resident.is_verified else _("未確認"),
-            "、".join(stay.resident.get_care_display()),
+            "、".join([*stay.resident.get_care_display(), *told]),
+            " / ".join(f"{label}：{text}" for label, text in notes),
         ]
-        for stay in stays
+        for stay, told, notes in _roster_rows(stays)
     )
     header = [
         _("氏名"),
@@ -409,6 +455,7 @@ def roster_csv(request: HttpRequest, pk: int) -> HttpResponse:
         _("同行者（未登録）"),
         _("住基照合"),
         _("配慮事項"),
+        _("メモ（避難所外避難・送迎）"),
     ]
     response = HttpResponse(excel_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="roster-{shelter.code}.csv"'

@@ -3,6 +3,8 @@ polite Japanese messages (English too)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +229,21 @@ class ReportEndForm(forms.Form):
     )
 
 
+class DestinationSelect(forms.RadioSelect):
+    """A shelter per radio; a barrier-free one is marked, so the page's script can put
+    those first as soon as "車いす" is chosen (the server does so on its own answers)."""
+
+    def __init__(self, *args, barrier_free: Collection[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.barrier_free = set(barrier_free)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.barrier_free:
+            option["attrs"]["data-barrier-free"] = "true"
+        return option
+
+
 class PickupForm(forms.Form):
     people_count = forms.IntegerField(
         label=_("迎えが必要な人数"),
@@ -263,7 +280,7 @@ class PickupForm(forms.Form):
     destination = forms.TypedChoiceField(
         label=_("行き先の避難所（近い順）"),
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=DestinationSelect,
         error_messages={
             "required": _("行き先の避難所を選んでください。"),
             "invalid_choice": _(
@@ -280,6 +297,9 @@ class PickupForm(forms.Form):
         error_messages={"max_length": _("1000 文字以内で入力してください。")},
     )
 
-    def __init__(self, *args, shelters: list[tuple[int, str]], **kwargs):
+    def __init__(
+        self, *args, shelters: list[tuple[int, str]], barrier_free: Collection[int] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["destination"].choices = shelters
+        self.fields["destination"].widget.barrier_free = set(barrier_free)

@@ -85,8 +85,22 @@ class OffShelterReport(models.Model):
         DISMISSED = "dismissed", _("いたずら・重複")
         WITHDRAWN = "withdrawn", _("退会")
 
+    class Urgency(models.IntegerChoices):
+        """緊急度, as urgency_of derives it and the map colours it (NEED_URGENCY); the
+        words are the dashboard's (低・中・高・緊急)."""
+
+        INFORMATION = 0, _("0 低（情報・その他）")
+        SUPPLIES = 1, _("1 中（物資）")
+        HELP = 2, _("2 高（自力では難しい）")
+        LIFE = 3, _("3 緊急（命・健康）")
+
     # PROTECT: a withdrawn account is anonymised, never deleted (residents.withdrawal).
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="reports")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("住民のアカウント"),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -126,7 +140,7 @@ class OffShelterReport(models.Model):
     care = models.JSONField(_("配慮事項"), default=list, blank=True, validators=[validate_care])
     note = models.TextField(_("メモ"), max_length=1000, blank=True)
     # Derived from needs and care by the service, for the map's colours and sorting.
-    urgency = models.PositiveSmallIntegerField(_("緊急度"), default=0)
+    urgency = models.PositiveSmallIntegerField(_("緊急度"), choices=Urgency, default=0)
     # Someone in it is matched to the resident registry; kept by the services when the
     # people change, so the map and the list can mark the others 未確認 without a join.
     verified = models.BooleanField(_("住基照合済み"), default=False)
@@ -198,7 +212,12 @@ class PickupRequest(models.Model):
         TODAY = "today", _("今日中に")
         WHENEVER = "whenever", _("急がない")
 
-    report = models.ForeignKey(OffShelterReport, on_delete=models.CASCADE, related_name="pickups")
+    report = models.ForeignKey(
+        OffShelterReport,
+        on_delete=models.CASCADE,
+        related_name="pickups",
+        verbose_name=_("避難所外避難"),
+    )
     people_count = models.PositiveSmallIntegerField(
         _("人数"), validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -221,8 +240,8 @@ class PickupRequest(models.Model):
     claim_expires_at = models.DateTimeField(_("担当の期限"), null=True, blank=True)
     unable_reason = models.CharField(_("対応できなかった理由"), max_length=200, blank=True)
     # Copied from the report, so the map reads one table.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(_("緯度"), null=True, blank=True)
+    longitude = models.FloatField(_("経度"), null=True, blank=True)
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("町会")
     )
@@ -262,16 +281,33 @@ class PickupEvent(models.Model):
         DISMISSED = "dismissed", _("いたずら・重複")
         NOTE = "note", _("メモ")
 
-    pickup = models.ForeignKey(PickupRequest, on_delete=models.CASCADE, related_name="events")
+    pickup = models.ForeignKey(
+        PickupRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("送迎依頼")
+    )
     kind = models.CharField(_("種類"), max_length=20, choices=Kind)
     by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("担当者"),
     )
     to_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("引き継いだ相手"),
     )
     by_account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("住民のアカウント"),
     )
     note = models.CharField(_("メモ"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True)

@@ -35,7 +35,7 @@ def status(context: postbacks.PostbackContext) -> list[dict]:
             return [text(f"{message}\n{liff_url()}")]
         # Masked, as on the registration confirmation: the chat is not the place
         # for a full name from the registry.
-        message = _("%(name)s さんは登録済みです（ご家族 %(family)s 人）。") % {
+        message = _("ご本人（%(name)s さん）の登録はお済みです（ご家族 %(family)s 人）。") % {
             "name": masked_name(own.resident.display_name),
             "family": family,
         }

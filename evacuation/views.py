@@ -30,14 +30,14 @@ from evacuation.forms import (
     ReportPlaceForm,
     ReportSendForm,
 )
-from evacuation.models import Need, OffShelterReport, PickupRequest
+from evacuation.models import Mobility, Need, OffShelterReport, PickupRequest
 from lib.client_ip import request_ip
 from lib.maps import map_config
 from limits.services import BudgetExhausted
 from residents.identity import WizardState, account_required, current_account
 from residents.models import CareConsideration
 from residents.selectors import linked_residents
-from shelters.selectors import shelter_search
+from shelters.selectors import SHELTERS_TO_STAY, ShelterHit, shelter_search
 
 Report = OffShelterReport
 PickupStatus = PickupRequest.Status
@@ -56,6 +56,8 @@ PICKUP_STATES = {
 }
 PICKUP_CANCELLABLE = (PickupStatus.REQUESTED, PickupStatus.CLAIMED)
 PICKUP_SHELTERS = 10
+# Who is taken to a barrier-free shelter first.
+NEEDS_BARRIER_FREE = (Mobility.WHEELCHAIR, Mobility.STRETCHER)
 
 
 def _posted(request: HttpRequest):
@@ -375,17 +377,39 @@ def pickup_new(request: HttpRequest) -> HttpResponse:
         return redirect("evacuation:report")
     if report.pickups.filter(status__in=PickupRequest.OPEN).exists():
         return redirect("evacuation:report")  # already asked (or a second tap on "send")
-    # The nearest few: someone who cannot move is taken to a shelter close by.
-    hits = shelter_search(lat=report.latitude, lng=report.longitude, limit=PICKUP_SHELTERS)
+    every_shelter = request.GET.get("all") == "1"
+    earlier = report.pickups.order_by("-created_at", "-pk").first()  # a cancelled one …
+    mobility = (
+        request.POST.get("mobility")
+        or request.GET.get("mobility")
+        or getattr(earlier, "mobility", "")
+    )
+    barrier_free_first = mobility in NEEDS_BARRIER_FREE
+    hits = _pickup_destinations(
+        report, every_shelter=every_shelter, barrier_free_first=barrier_free_first
+    )
     choices = [(hit.shelter.pk, _shelter_label(hit)) for hit in hits]
     form = PickupForm(
         _posted(request),
         shelters=choices,
+        barrier_free={hit.shelter.pk for hit in hits if hit.shelter.barrier_free},
         initial={
             "people_count": min(max(report.people_count, 1), 20),
+            "mobility": mobility if mobility in Mobility.values else None,
             "destination": choices[0][0] if choices and report.latitude is not None else None,
         },
     )
+    context = {
+        "report": report,
+        "form": form,
+        "hits": hits,
+        "every_shelter": every_shelter,
+        "barrier_free_first": barrier_free_first,
+        # Nothing takes people in nearby, but other shelters are open (full ones …).
+        "others_open": not hits
+        and not every_shelter
+        and bool(_pickup_destinations(report, every_shelter=True)),
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         shelters = {hit.shelter.pk: hit.shelter for hit in hits}
@@ -402,7 +426,6 @@ def pickup_new(request: HttpRequest) -> HttpResponse:
             )
         except (evacuation.AccountSuspended, BudgetExhausted) as exc:
             _say_refused(request, exc)
-            context = {"report": report, "form": form, "hits": hits}
             return _too_many(render(request, "evacuation/report/pickup.html", context))
         except evacuation.DestinationClosed:
             messages.error(
@@ -413,8 +436,30 @@ def pickup_new(request: HttpRequest) -> HttpResponse:
             return redirect("evacuation:report")
         messages.success(request, _("送迎を依頼しました。担当者が決まったらお知らせします。"))
         return redirect("evacuation:report")
-    return render(
-        request, "evacuation/report/pickup.html", {"report": report, "form": form, "hits": hits}
+    return render(request, "evacuation/report/pickup.html", context)
+
+
+def _pickup_destinations(
+    report: Report, *, every_shelter: bool, barrier_free_first: bool = False
+) -> list[ShelterHit]:
+    """Where a pickup may go, nearest first (someone who cannot move is taken close by):
+    by default the designated evacuation shelters (指定避難所) taking people in now, open
+    and not full; on request every shelter that is not closed. Barrier-free ones first
+    for a wheelchair or a stretcher."""
+    if every_shelter:
+        return shelter_search(
+            lat=report.latitude,
+            lng=report.longitude,
+            barrier_free_first=barrier_free_first,
+            limit=PICKUP_SHELTERS,
+        )
+    return shelter_search(
+        lat=report.latitude,
+        lng=report.longitude,
+        kinds=SHELTERS_TO_STAY,
+        accepting=True,
+        barrier_free_first=barrier_free_first,
+        limit=PICKUP_SHELTERS,
     )
 
 
@@ -440,23 +485,19 @@ def _too_many(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _shelter_label(hit) -> str:
-    if hit.distance_m is None:
-        return _("%(name)s（%(congestion)s）") % {
-            "name": hit.shelter.name,
-            "congestion": hit.occupancy.congestion_label,
-        }
-    return _("%(name)s（約 %(distance)s・%(congestion)s）") % {
+def _shelter_label(hit: ShelterHit) -> str:
+    """「谷地頭町会館（指定避難所・約 0.1 km・空きあり・バリアフリー）」: its kind, how far,
+    how full, and whether a wheelchair gets in."""
+    details = [hit.shelter.get_kind_display()]
+    if hit.distance_m is not None:
+        details.append(hit.distance_label)
+    details.append(hit.occupancy.congestion_label)
+    if hit.shelter.barrier_free:
+        details.append(str(_("バリアフリー")))
+    return _("%(name)s（%(details)s）") % {
         "name": hit.shelter.name,
-        "distance": _distance(hit.distance_m),
-        "congestion": hit.occupancy.congestion_label,
+        "details": _("・").join(str(detail) for detail in details),
     }
-
-
-def _distance(metres: float) -> str:
-    if metres < 1000:
-        return _("%(m)d m") % {"m": round(metres / 10) * 10}
-    return _("%(km).1f km") % {"km": metres / 1000}
 
 
 @require_POST

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A signed-in resident's browser without a language cookie: their account's language.
+    "residents.language.AccountLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -336,6 +338,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- The city and its map ----------------------------------------------------------
 
 CITY_NAME = env.str("CITY_NAME", default="函館市")
+# The name English pages and messages use (empty: the Japanese name everywhere).
+CITY_NAME_EN = env.str("CITY_NAME_EN", default="Hakodate City")
 MAP_CENTER_LAT = env.float("MAP_CENTER_LAT", default=41.7578, minimum=-90, maximum=90)
 MAP_CENTER_LNG = env.float("MAP_CENTER_LNG", default=140.7180, minimum=-180, maximum=180)
 MAP_ZOOM = env.int("MAP_ZOOM", default=15, minimum=1, maximum=19)

@@ -1,6 +1,14 @@
 """Admin building blocks shared by the apps (this module registers nothing)."""
 
+from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+@admin.display(description=_("番号"), ordering="pk")
+def number(obj) -> int:
+    """A record's number as a list column ("pk" itself would be headed "Pk")."""
+    return obj.pk
 
 
 class ReadOnlyAdminMixin:

@@ -66,6 +66,15 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * asin(sqrt(a))
 
 
+def format_distance(metres: float) -> str:
+    """How far away something is, written the same everywhere (lists, maps, LINE):
+    「約 1.0 km」, one decimal, never below 約 0.1 km."""
+    from django.utils.translation import gettext
+
+    km = max(round(metres / 1000, 1), 0.1)
+    return gettext("約 %(km)s km") % {"km": f"{km:.1f}"}
+
+
 def _in_ring(lat: float, lng: float, ring: Sequence[Sequence[float]]) -> bool:
     """Ray casting on [lng, lat] positions; fine at town scale."""
     inside = False

@@ -118,6 +118,28 @@ def to_wareki(value: date) -> tuple[Era, int]:
     raise InvalidDate("before the Meiji era (1868-10-23)")
 
 
+# A year this large is a Western one (西暦): an era year never passes 64 (昭和).
+WESTERN_YEAR_MIN = 1000
+
+
+def eras_of_year(year: int) -> list[tuple[Era, int]]:
+    """The eras a Western year falls in, with its year in each (1 is 元年): 1932 is
+    昭和7年; 1989 is both 昭和64年 and 平成元年."""
+    found = []
+    for era in ERAS:
+        last = era.end.year if era.end is not None else None
+        if era.start.year <= year and (last is None or year <= last):
+            found.append((era, year - era.start.year + 1))
+    return found
+
+
+def era_year_text(year: int) -> str:
+    """A Western year written in its era(s): "昭和7年", "昭和64年・平成元年"; "" before 明治."""
+    return "・".join(
+        f"{era.name}{'元' if number == 1 else number}年" for era, number in eras_of_year(year)
+    )
+
+
 def format_wareki(value: date) -> str:
     """Write a date the way a registry does: "昭和45年3月2日", "平成元年1月8日"."""
     era, year = to_wareki(value)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.city import city_name
 from messaging import line, postbacks
 from messaging.friends import (
     followed_hooks,
@@ -79,7 +80,7 @@ def on_follow(event: WebhookEvent) -> None:
         hook(user_id)
     with translation.override(friend.language or settings.LANGUAGE_CODE):
         welcome = _("%(city)sの災害時支援サービスです。こちらから登録できます。") % {
-            "city": settings.CITY_NAME
+            "city": city_name()
         }
     outbox_enqueue(
         user_ids=[user_id],

@@ -44,6 +44,27 @@ def friend_language(user_id: str) -> str:
     return next(iter(language), "") or settings.LANGUAGE_CODE
 
 
+def line_friend_language(user_id: str) -> str:
+    """The language we know for this LINE user (their profile's, or the one they chose
+    on the portal); empty when we know none."""
+    language = LineFriend.objects.filter(user_id=user_id).values_list("language", flat=True)
+    return next(iter(language), "")
+
+
+@transaction.atomic
+def line_friend_language_set(user_id: str, language: str) -> LineFriend:
+    """The user chose a language on the portal (the language switcher): LINE messages to
+    them are written in it from now on. A later follow (an unblock) takes the LINE
+    profile's language again."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"not a language of the site: {language!r}")
+    friend = _locked_friend(user_id)
+    if friend.language != language:
+        friend.language = language
+        friend.save(update_fields=["language"])
+    return friend
+
+
 def reachable_friends(user_ids: list[str]) -> dict[str, str]:
     """Of these LINE users, those who follow the account now, with their language."""
     return {

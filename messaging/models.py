@@ -30,7 +30,7 @@ class SimulatedUser(models.Model):
     language = models.CharField(_("言語"), max_length=10, default="ja")
     # False once the user blocked the account (unfollow): LINE then delivers nothing.
     is_friend = models.BooleanField(_("友だち"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -48,12 +48,19 @@ class SimulatedMessage(models.Model):
         TO_USER = "to_user", _("受信")
         FROM_USER = "from_user", _("送信")
 
-    user = models.ForeignKey(SimulatedUser, on_delete=models.CASCADE, related_name="messages")
-    direction = models.CharField(max_length=10, choices=Direction, default=Direction.TO_USER)
-    message = models.JSONField()
-    endpoint = models.CharField(max_length=20, blank=True)
-    retry_key = models.CharField(max_length=36, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        SimulatedUser,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("シミュレーターの LINE ユーザー"),
+    )
+    direction = models.CharField(
+        _("受信・送信"), max_length=10, choices=Direction, default=Direction.TO_USER
+    )
+    message = models.JSONField(_("メッセージ"))
+    endpoint = models.CharField(_("エンドポイント"), max_length=20, blank=True)
+    retry_key = models.CharField(_("再試行キー"), max_length=36, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -67,10 +74,14 @@ class SimulatedMessage(models.Model):
 class SimulatedRequest(models.Model):
     """An accepted request carrying X-Line-Retry-Key: a repeat within 24 h answers 409."""
 
-    retry_key = models.CharField(max_length=36, unique=True)
-    endpoint = models.CharField(max_length=20)
-    request_id = models.CharField(max_length=36)
-    created_at = models.DateTimeField(auto_now_add=True)
+    retry_key = models.CharField(_("再試行キー"), max_length=36, unique=True)
+    endpoint = models.CharField(_("エンドポイント"), max_length=20)
+    request_id = models.CharField(_("リクエスト ID"), max_length=36)
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("シミュレーターが受け付けたリクエスト")
+        verbose_name_plural = _("シミュレーターが受け付けたリクエスト")
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.retry_key}"
@@ -111,7 +122,7 @@ class SimulatorConfig(models.Model):
         verbose_name_plural = _("シミュレーターの設定")
 
     def __str__(self) -> str:
-        return "LINE simulator"
+        return str(_("LINE シミュレーターの設定"))
 
 
 class OutboxMessage(models.Model):
@@ -133,7 +144,9 @@ class OutboxMessage(models.Model):
     messages = models.JSONField(_("メッセージ"))
     purpose = models.CharField(_("用途"), max_length=50, blank=True)
     # One message per domain event (e.g. "pickup:12:claimed"): enqueueing twice is harmless.
-    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("重複防止キー"), max_length=120, unique=True, null=True, blank=True
+    )
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.PENDING)
     recipients = models.PositiveIntegerField(_("宛先数"), default=0)
     delivered = models.PositiveIntegerField(_("送信数"), default=0)
@@ -161,15 +174,20 @@ class OutboxChunk(models.Model):
         SENT = "sent", _("送信済み")
         FAILED = "failed", _("失敗")
 
-    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="chunks")
-    user_ids = models.JSONField(default=list)
-    retry_key = models.UUIDField(unique=True)
+    message = models.ForeignKey(
+        OutboxMessage,
+        on_delete=models.CASCADE,
+        related_name="chunks",
+        verbose_name=_("送信メッセージ"),
+    )
+    user_ids = models.JSONField(_("宛先の LINE ユーザーID"), default=list)
+    retry_key = models.UUIDField(_("再試行キー"), unique=True)
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("試行回数"), default=0)
     next_attempt_at = models.DateTimeField(_("次の試行"), null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    delivered = models.PositiveIntegerField(default=0)
-    skipped_blocked = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(_("送信処理の開始日時"), null=True, blank=True)
+    delivered = models.PositiveIntegerField(_("送信数"), default=0)
+    skipped_blocked = models.PositiveIntegerField(_("ブロックで除外"), default=0)
     last_status = models.PositiveIntegerField(_("最後の応答"), null=True, blank=True)
     last_error = models.TextField(_("エラー"), blank=True)
     sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
@@ -197,14 +215,14 @@ class WebhookEvent(models.Model):
         DONE = "done", _("処理済み")
         FAILED = "failed", _("失敗")
 
-    event_id = models.CharField(_("webhookEventId"), max_length=64, unique=True)
+    event_id = models.CharField(_("イベント ID (webhookEventId)"), max_length=64, unique=True)
     event_type = models.CharField(_("種類"), max_length=30)
-    payload = models.JSONField()
-    is_redelivery = models.BooleanField(default=False)
+    payload = models.JSONField(_("内容"))
+    is_redelivery = models.BooleanField(_("再送"), default=False)
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.RECEIVED)
-    error = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+    received_at = models.DateTimeField(_("受信日時"), auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(_("処理日時"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

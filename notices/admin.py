@@ -2,9 +2,15 @@
 composer's services (the state machine), never edited in place."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
+from messaging.admin import register_dedupe_key, register_purpose
 from notices.models import AlertTemplate, Notice, NoticeResend, Segment
+
+# What the outbox admin calls a notice's messages ("notice:12", one per language).
+register_purpose("notice:", _("お知らせ #%(ref)s"))
+register_dedupe_key("notice", _("お知らせ #%(ref)s"))
 
 
 @admin.register(Segment)

@@ -131,7 +131,9 @@ class NoticeRecipient(models.Model):
         BLOCKED = "blocked", _("ブロック中（送らない）")
         WEB = "web", _("LINE なし（マイページ）")
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("お知らせ")
+    )
     # SET_NULL never happens (a withdrawn account is anonymised, not deleted), but the
     # record of a message sent must not stop an account's removal either.
     account = models.ForeignKey(

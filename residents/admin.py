@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from lib.admin import ReadOnlyAdminMixin
+from limits.admin import register_scope
 from residents.blind_index import resident_match_index
 from residents.models import (
     Account,
@@ -24,6 +25,14 @@ from residents.registration import takeover_decide
 from residents.services import account_unsuspend, detail_view_log
 from residents.uploads import registry_import_enqueue
 from residents.withdrawal import account_withdraw, resident_forget
+
+# What the limits admin calls the budgets residents spends (residents.budgets).
+register_scope("registry-identity", _("住基照合の失敗（利用者ごと）"))
+register_scope("registry-helper", _("住基照合の失敗（担当者ごと）"))
+register_scope("registry-address", _("住基照合の失敗（IP アドレスごと）"))
+register_scope("registry-city", _("住基照合の失敗（市全体・1 分ごと）"))
+register_scope("recovery-address", _("復旧コードの誤り（IP アドレスごと）"))
+register_scope("web-identity-address", _("ブラウザ利用者の作成（IP アドレスごと）"))
 
 
 class ForgetOnDeleteMixin:

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from lib.kana import is_katakana_name, normalize_kana
-from lib.wareki import InvalidDate, parse_birth_date
+from lib.wareki import WESTERN_YEAR_MIN, InvalidDate, era_year_text, parse_birth_date
 from residents.models import CareConsideration, RegistryPerson
 
+WESTERN = "西暦"
+# Nothing chosen until the person chooses: a silent 昭和 turned 1932 into 昭和1932年.
 ERA_CHOICES = [
+    ("", "--"),
     ("令和", _("令和")),
     ("平成", _("平成")),
     ("昭和", _("昭和")),
@@ -52,14 +55,16 @@ class KanaForm(forms.Form):
 
 
 class BirthDateForm(forms.Form):
-    """Era + year, month, day: easier for older people than a calendar picker."""
+    """Era + year, month, day: easier for older people than a calendar picker. No era
+    is chosen for them; a four-digit year is a Western one (西暦), whatever the era."""
 
-    era = forms.ChoiceField(label=_("元号"), choices=ERA_CHOICES, initial="昭和")
+    era = forms.ChoiceField(label=_("元号"), choices=ERA_CHOICES, required=False)
     year = forms.IntegerField(
         label=_("年"),
         min_value=1,
         max_value=2100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        help_text=_("例：45（和暦）、1970（西暦）"),
         error_messages={"required": _("年を入力してください。")},
     )
     month = forms.TypedChoiceField(
@@ -79,8 +84,22 @@ class BirthDateForm(forms.Form):
         data = super().clean()
         if any(name in self.errors for name in ("era", "year", "month", "day")):
             return data
-        era, year, month, day = data["era"], data["year"], data["month"], data["day"]
-        text = f"{year}-{month}-{day}" if era == "西暦" else f"{era}{year}年{month}月{day}日"
+        era, year, month, day = data.get("era") or "", data["year"], data["month"], data["day"]
+        western = year >= WESTERN_YEAR_MIN
+        if not western and era == WESTERN:
+            raise forms.ValidationError(_("西暦は 4 桁で入力してください（例：1970）。"))
+        if not western and not era:
+            self.add_error(
+                "era",
+                _(
+                    "元号を選んでください。西暦で入れるときは 4 桁の年（例：1970）を"
+                    "入れてください。"
+                ),
+            )
+            return data
+        # A Western year typed beside an era is still that year: the number says so.
+        data["western_year"] = year if western and era != WESTERN else None
+        text = f"{year}-{month}-{day}" if western else f"{era}{year}年{month}月{day}日"
         try:
             data["birth_date"] = parse_birth_date(text)
         except InvalidDate as exc:
@@ -93,6 +112,13 @@ class BirthDateForm(forms.Form):
                 message = _("その日付はありません。年・月・日をご確認ください。")
             raise forms.ValidationError(message) from None
         return data
+
+    def western_year_note(self) -> str | None:
+        """「1932年は昭和7年です」 when a Western year was typed (after is_valid)."""
+        year = self.cleaned_data.get("western_year")
+        if not year or not era_year_text(year):
+            return None
+        return _("%(year)s年は%(era_year)sです。") % {"year": year, "era_year": era_year_text(year)}
 
     @classmethod
     def initial_for(cls, value: datetime.date | None) -> dict:

@@ -11,7 +11,7 @@ import datetime
 import json
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -46,13 +46,43 @@ def sign_out(request: HttpRequest) -> None:
     request._resident_account = None
 
 
+def local_path(candidate: str | None) -> str | None:
+    """``candidate`` if it is a path on this site ("/c/…/", "/my/report/?x=1"), else
+    None: never a full URL, a scheme-relative "//host" or a backslash trick, so a link
+    or a form cannot send people on to another site (no open redirect)."""
+    if not candidate or not candidate.startswith("/") or len(candidate) > 2000:
+        return None
+    if candidate.startswith("//") or any(c in candidate for c in "\\\r\n\t\x00"):
+        return None
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return None
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts=None):
+        return None
+    return candidate
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    """Where to go after this step: the ``next`` of the form or the query string when
+    it is a path on this site, else ``default``."""
+    return local_path(request.POST.get("next") or request.GET.get("next")) or default
+
+
+# Where someone was going when they were sent to register first (a shelter's poster
+# check-in, the report): kept in the session until the registration wizard takes it.
+NEXT_KEY = "resident_next"
+
+
+def next_keep(request: HttpRequest, candidate: str | None) -> None:
+    """Remember ``candidate`` (a path on this site; anything else is ignored)."""
+    path = local_path(candidate)
+    if path is not None:
+        request.session[NEXT_KEY] = path
+
+
+def next_take(request: HttpRequest) -> str | None:
+    """The remembered destination, forgotten as it is taken."""
+    return local_path(request.session.pop(NEXT_KEY, None))
 
 
 def account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents import views
+from residents import language, views
 
 app_name = "residents"
 
@@ -37,6 +37,8 @@ urlpatterns = [
     path("my/web/code/", views.recovery_code, name="recovery-code"),
     path("my/recover/", views.recover, name="recover"),
     path("my/sign-out/", views.sign_out_view, name="sign-out"),
+    # The footer's language switcher: Django's set_language, remembered for the account.
+    path("my/language/", language.set_language, name="set-language"),
     path("my/residents/<int:pk>/", views.resident_detail, name="resident"),
     path("my/residents/<int:pk>/unlink/", views.resident_unlink, name="resident-unlink"),
     path("my/withdraw/", views.withdraw, name="withdraw"),

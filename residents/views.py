@@ -37,6 +37,9 @@ from residents.identity import (
     WizardState,
     account_required,
     current_account,
+    local_path,
+    next_keep,
+    next_take,
     safe_next,
     sign_in,
     sign_out,
@@ -164,7 +167,9 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def web_session(request: HttpRequest) -> HttpResponse:
-    """For people without LINE: a browser identity and a recovery code to write down."""
+    """For people without LINE: a browser identity and a recovery code to write down,
+    then registration, then on to where they were going (a shelter's check-in …)."""
+    next_url = local_path(request.POST.get("next"))
     try:
         account, code = registration.account_create_web(ip_address=request_ip(request))
     except registration.TooManyAttempts:
@@ -179,6 +184,8 @@ def web_session(request: HttpRequest) -> HttpResponse:
         return redirect("residents:start")
     sign_in(request, account)
     request.session["recovery_code_once"] = code
+    if next_url is not None and next_url != reverse("residents:home"):
+        next_keep(request, next_url)
     return redirect("residents:recovery-code")
 
 
@@ -220,13 +227,18 @@ def sign_out_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @account_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The household's situation hub: where each person is now, what is under way (the
+    sections apps above add), links onward, and the registration details."""
     account = current_account(request)
-    links = linked_residents(account)
+    links = list(linked_residents(account))
+    situation = hub.situation_of(account, links)
     return render(
         request,
         "residents/home.html",
         {
             "account": account,
+            "situation": situation,
+            "hub_links": hub.links_for(account, situation),
             "self_link": next((link for link in links if link.relation == Relation.SELF), None),
             "family_links": [link for link in links if link.relation == Relation.FAMILY],
             "pending": pending_requests(account),
@@ -359,9 +371,16 @@ def _render_step(request, flow, state, template, step, **context) -> HttpRespons
 @require_GET
 @registration_view
 def register_start(request: HttpRequest, flow: str) -> HttpResponse:
-    """Begin (or resume) a registration: for oneself, for family, or (helpers) for someone."""
+    """Begin (or resume) a registration: for oneself, for family, or (helpers) for someone.
+
+    A resident sent here from somewhere (a shelter's poster, the report) brings a
+    ``next`` path, in the query string or kept in the session by the web sign-in: the
+    wizard keeps it and, once registered, takes them back there."""
     state = WizardState(request, flow)
     wanted = request.GET.get("for")
+    next_url = None
+    if flow == RESIDENT:
+        next_url = local_path(request.GET.get("next")) or next_take(request)
     if flow == HELPER:
         relation = Relation.SELF
     elif wanted == "family":
@@ -370,12 +389,14 @@ def register_start(request: HttpRequest, flow: str) -> HttpResponse:
         relation = Relation.FAMILY if wanted is None else Relation.SELF
         if relation == Relation.SELF:
             messages.info(request, _("ご本人の登録はお済みです。"))
-            return redirect("residents:home")
+            return redirect(next_url or reverse("residents:home"))
     else:
         relation = Relation.SELF
     if state.get("relation") != relation or request.GET.get("restart"):
         state.clear()
         state.set(relation=relation, step="kana")
+    if next_url is not None:
+        state.set(next=next_url)
     needs_consent = flow == RESIDENT and current_account(request).consented_at is None
     return redirect(_url(flow, "consent" if needs_consent else state.get("step", "kana")))
 
@@ -417,6 +438,7 @@ def register_birth(request: HttpRequest, flow: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         birth_date = form.cleaned_data["birth_date"]
+        _say_western_year(request, form)
         state.set_secret("birth_date", birth_date)
         outcome = registration.registry_match(
             actor=_actor(request, flow), kana=kana, birth_date=birth_date
@@ -471,6 +493,14 @@ def register_narrow(request: HttpRequest, flow: str) -> HttpResponse:
     return _render_step(request, flow, state, "narrow", "confirm", form=form)
 
 
+def _say_western_year(request: HttpRequest, form: BirthDateForm) -> None:
+    """A Western year typed (1932) is taken as it is, and said in its era as well
+    (「1932年は昭和7年です。」), so a slip of the finger shows."""
+    note = form.western_year_note()
+    if note:
+        messages.info(request, note)
+
+
 def _account_for_link(request: HttpRequest, flow: str, state: WizardState) -> Account:
     """Residents link to their own account; a helper creates a web identity for the
     person being registered (its recovery code is handed to them)."""
@@ -498,8 +528,9 @@ def register_confirm(request: HttpRequest, flow: str) -> HttpResponse:
         )
     except registration.AlreadyRegistered:
         messages.info(request, _("ご本人の登録はお済みです。"))
+        next_url = state.get("next")
         state.clear()
-        return redirect("residents:home")
+        return redirect(local_path(next_url) or reverse("residents:home"))
     return _finish(request, flow, state, outcome.result, outcome.resident)
 
 
@@ -517,6 +548,7 @@ def register_manual(request: HttpRequest, flow: str) -> HttpResponse:
     form = ManualEntryForm(_posted(request), initial=initial, areas=areas)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        _say_western_year(request, form)
         try:
             resident = registration.resident_create_manual(
                 account=_account_for_link(request, flow, state),
@@ -531,8 +563,9 @@ def register_manual(request: HttpRequest, flow: str) -> HttpResponse:
             )
         except registration.AlreadyRegistered:
             messages.info(request, _("ご本人の登録はお済みです。"))
+            next_url = state.get("next")
             state.clear()
-            return redirect("residents:home")
+            return redirect(local_path(next_url) or reverse("residents:home"))
         return _finish(request, flow, state, LinkResult.LINKED, resident)
     return _render_step(request, flow, state, "manual", "manual", form=form)
 
@@ -540,10 +573,27 @@ def register_manual(request: HttpRequest, flow: str) -> HttpResponse:
 def _finish(request, flow, state, result: LinkResult, resident: Resident) -> HttpResponse:
     recovery = state.get("recovery_code")
     relation = state.get("relation")
+    next_url = local_path(state.get("next")) if flow == RESIDENT else None
     state.clear()
-    state.set(done={"result": result.value, "resident": resident.pk, "relation": relation})
+    state.set(
+        done={
+            "result": result.value,
+            "resident": resident.pk,
+            "relation": relation,
+            "next": next_url,
+        }
+    )
     if recovery:
         state.set(recovery_code=recovery)
+    if next_url is not None and result != LinkResult.PENDING:
+        # Back where they were going (the shelter's check-in …), told it worked.
+        messages.success(request, _("登録が完了しました"))
+        if not resident.is_verified:
+            messages.info(
+                request,
+                _("住民基本台帳で確認できなかったため「未確認」として登録しました。"),
+            )
+        return redirect(next_url)
     return redirect(_url(flow, "done"))
 
 
@@ -561,5 +611,6 @@ def register_done(request: HttpRequest, flow: str) -> HttpResponse:
         "relation": done["relation"],
         "resident": resident,
         "recovery_code": state.get("recovery_code"),
+        "next": local_path(done.get("next")),
     }
     return render(request, "residents/register/done.html", context)

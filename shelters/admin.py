@@ -4,8 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
 from lib.maps import MAP_CONFIG_ID, map_config
+from messaging.admin import register_dedupe_key, register_purpose
 from shelters.models import PresenceEvent, Shelter, ShelterNotice, ShelterStatusChange
 from shelters.services import PeopleStillInside, StatusChangeRefused, shelter_set_status
+
+# What the outbox admin calls the LINE messages shelters send (shelters.notices,
+# shelters.follow_ups).
+register_purpose(f"shelter_{ShelterNotice.Kind.OPENED}", _("避難所の開設のお知らせ"))
+register_purpose(f"shelter_{ShelterNotice.Kind.FULL}", _("避難所の満員のお知らせ"))
+register_purpose("shelter_arrival", _("避難所への到着のお知らせ"))
+register_dedupe_key("shelter-notice", _("避難所のお知らせ #%(ref)s"))
+register_dedupe_key("presence", _("入退所の記録 #%(ref)s"))
 
 
 class ShelterStatusChangeInline(HistoryInlineMixin, admin.TabularInline):

@@ -24,7 +24,8 @@ from lib.roles import can_use_dashboard
 from lib.wareki import InvalidDate, parse_birth_date
 from residents.models import DetailView
 from residents.services import detail_view_log
-from shelters import selectors, services
+from shelters import care_notes, selectors, services
+from shelters.care_notes import CareNote
 from shelters.models import Shelter
 from shelters.selectors import ReceptionPerson
 from shelters.tokens import PersonalTokenError
@@ -43,7 +44,21 @@ def _problem(code: str, message: str, http_status: int = status.HTTP_400_BAD_REQ
     return Response({"code": code, "message": message}, status=http_status)
 
 
-def _person_data(person: ReceptionPerson, shelter: Shelter) -> dict:
+def _told_data(note: CareNote | None, labels: dict[str, str]) -> dict:
+    """What the person told on the way in (an out-of-shelter report, a pickup)."""
+    if note is None:
+        return {"care": [], "notes": []}
+    return {
+        "care": [labels.get(code, code) for code in note.codes],
+        "notes": [{"label": label, "text": text} for label, text in note.notes],
+    }
+
+
+def _person_data(
+    person: ReceptionPerson, shelter: Shelter, told: dict[int, CareNote] | None = None
+) -> dict:
+    """``told``: what people told on the way in, when it was read (a lookup); an
+    action's answer leaves it out (the page keeps what the lookup showed)."""
     stay = person.stay
     if stay is None:
         where = "none"
@@ -51,7 +66,7 @@ def _person_data(person: ReceptionPerson, shelter: Shelter) -> dict:
         where = "here"
     else:
         where = "elsewhere"
-    return {
+    data = {
         "handle": person.handle,
         "name": person.name,
         "kana": person.kana,
@@ -65,6 +80,10 @@ def _person_data(person: ReceptionPerson, shelter: Shelter) -> dict:
             "companions": stay.companions if stay else 0,
         },
     }
+    if told is not None:
+        resident_id = person.resident.pk if person.resident is not None else None
+        data["told"] = _told_data(told.get(resident_id), care_notes.labels())
+    return data
 
 
 PersonOut = inline_serializer(
@@ -76,6 +95,22 @@ PersonOut = inline_serializer(
         "verified": serializers.BooleanField(help_text="Matched to the resident registry."),
         "needs_support": serializers.BooleanField(help_text="避難行動要支援者"),
         "care": serializers.ListField(child=serializers.CharField(), help_text="配慮事項"),
+        "told": inline_serializer(
+            "ReceptionTold",
+            {
+                "care": serializers.ListField(child=serializers.CharField()),
+                "notes": inline_serializer(
+                    "ReceptionNote",
+                    {"label": serializers.CharField(), "text": serializers.CharField()},
+                    many=True,
+                ),
+            },
+            required=False,
+            help_text=(
+                "What the person told on the way in (an out-of-shelter report's care, "
+                "a pickup's mobility, their notes); in lookups only."
+            ),
+        ),
         "stay": inline_serializer(
             "ReceptionStay",
             {
@@ -156,7 +191,8 @@ class LookupApi(ReceptionApi):
             registry_people=[p.person for p in people if p.resident is None],
             context=DetailView.Context.RECEPTION,
         )
-        return Response({"people": [_person_data(p, shelter) for p in people]})
+        told = selectors.reception_care_notes(people)
+        return Response({"people": [_person_data(p, shelter, told) for p in people]})
 
 
 class ActionInput(serializers.Serializer):
@@ -296,6 +332,10 @@ class BoardApi(APIView):
                             "congestion": serializers.CharField(),
                             "congestion_label": serializers.CharField(),
                             "care": serializers.DictField(child=serializers.IntegerField()),
+                            "actions": serializers.ListField(
+                                child=serializers.ChoiceField(Shelter.Status.values),
+                                help_text="The statuses this user may set it to (staff only).",
+                            ),
                         },
                         many=True,
                     )
@@ -319,6 +359,7 @@ class BoardApi(APIView):
                 "congestion": row.occupancy.congestion,
                 "congestion_label": row.occupancy.congestion_label,
                 "care": row.care,
+                "actions": services.shelter_status_choices(shelter=row.shelter, user=request.user),
             }
             for row in selectors.shelter_board()
         ]

@@ -8,7 +8,12 @@ class SheltersConfig(AppConfig):
 
     def ready(self) -> None:
         from messaging import segments
+        from residents import hub
+        from shelters import home
         from shelters import segments as shelter_segments
 
         for condition in shelter_segments.CONDITIONS:
             segments.register(condition)
+        # /my/: who of the household is at which shelter; わたしのQR and the search.
+        hub.register_whereabouts(home.whereabouts)
+        hub.register_links(home.links)

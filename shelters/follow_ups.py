@@ -102,12 +102,13 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
                 .order_by("pk")[:batch]
             )
             handlers = arrivals.prepare(events)
-            line_users: dict[int, list[str]] = defaultdict(list)
-            for resident_id, user_id in ResidentLink.objects.filter(
+            # Each person's LINE users: (user id, is it the person's own account).
+            line_users: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+            for resident_id, user_id, relation in ResidentLink.objects.filter(
                 resident_id__in={event.resident_id for event in events},
                 account__line_user_id__isnull=False,
-            ).values_list("resident_id", "account__line_user_id"):
-                line_users[resident_id].append(user_id)
+            ).values_list("resident_id", "account__line_user_id", "relation"):
+                line_users[resident_id].append((user_id, relation == ResidentLink.Relation.SELF))
             done = []
             for event in events:
                 try:
@@ -127,20 +128,29 @@ def arrival_follow_ups(*, batch: int = 500) -> int:
             return handled
 
 
-def _notify_arrival(event: PresenceEvent, line_user_ids: list[str]) -> None:
-    """Tell the person's LINE accounts (their own, and whoever registered them as
-    family) where they arrived, in each account's language."""
+def _notify_arrival(event: PresenceEvent, line_users: list[tuple[str, bool]]) -> None:
+    """Tell the person's LINE accounts where they arrived, in each account's language:
+    their own in the second person (「避難所「…」に到着しました」), whoever registered
+    them as family by name (「〇〇さんが「…」に到着しました」)."""
     resident, shelter = event.resident, event.shelter
-    outbox_enqueue_text(
-        user_ids=line_user_ids,
-        text=lambda: (
-            _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。")
-            % {
-                "name": resident.display_name,
-                "shelter": shelter.name,
-                "time": localtime(event.created_at).strftime("%H:%M"),
-            }
-        ),
-        purpose="shelter_arrival",
-        dedupe_key=f"presence:{event.pk}",
-    )
+    values = {
+        "name": resident.display_name,
+        "shelter": shelter.name,
+        "time": localtime(event.created_at).strftime("%H:%M"),
+    }
+    own = [user_id for user_id, is_self in line_users if is_self]
+    family = [user_id for user_id, is_self in line_users if not is_self and user_id not in own]
+    if own:
+        outbox_enqueue_text(
+            user_ids=own,
+            text=lambda: _("避難所「%(shelter)s」に到着しました（%(time)s）。") % values,
+            purpose="shelter_arrival",
+            dedupe_key=f"presence:{event.pk}",
+        )
+    if family:
+        outbox_enqueue_text(
+            user_ids=family,
+            text=lambda: _("%(name)s さんが「%(shelter)s」に到着しました（%(time)s）。") % values,
+            purpose="shelter_arrival",
+            dedupe_key=f"presence:{event.pk}:family",
+        )

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.models import Area
+from areas.selectors import town_areas
 from shelters.selectors import close_destinations, occupancy_of
 from shelters.services import CheckEveryoneOut, MoveEveryone, PeopleInsideDecision
 
@@ -36,12 +38,32 @@ class PosterCheckInForm(forms.Form):
         self.fields["residents"].initial = [pk for pk, _label in people]
 
 
+class TownChoiceField(forms.ModelChoiceField):
+    """An area, shown as the town it stands for (町名, not the 町会's name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.towns: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Area) -> str:
+        return self.towns.get(obj.pk, obj.name)
+
+
 class ShelterSearchForm(forms.Form):
     """Where the person is (GPS, a tapped point or a town) and what they need."""
 
+    GPS = "gps"
+    MAP = "map"
+    # The filters folded away under the town, so the results come into view sooner.
+    MORE = ("hazard", "pets", "barrier_free")
+
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    area = forms.ModelChoiceField(
+    # Where lat/lng came from (the page's script says): the phone's location or a tap.
+    origin = forms.ChoiceField(
+        required=False, choices=[("", ""), (GPS, GPS), (MAP, MAP)], widget=forms.HiddenInput
+    )
+    area = TownChoiceField(
         label=_("町名から探す"), queryset=None, required=False, empty_label=_("（現在地を使う）")
     )
     hazard = forms.ChoiceField(
@@ -60,10 +82,19 @@ class ShelterSearchForm(forms.Form):
     barrier_free = forms.BooleanField(label=_("バリアフリー"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from areas.models import Area
-
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.all()
+        towns = town_areas()
+        field = self.fields["area"]
+        field.towns = {area.pk: name for area, name in towns}
+        field.queryset = Area.objects.filter(pk__in=field.towns).order_by("kana", "code")
+
+    def more_in_use(self) -> bool:
+        """A filter under 「条件を追加」 was chosen: the fold opens to show it."""
+        return any(self[name].value() not in (None, "", False) for name in self.MORE)
+
+    def town(self) -> str:
+        area = self.cleaned_data.get("area")
+        return self.fields["area"].towns.get(area.pk, area.name) if area is not None else ""
 
     def clean(self):
         data = super().clean()

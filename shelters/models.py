@@ -71,10 +71,16 @@ class Shelter(models.Model):
 class ShelterStatusChange(models.Model):
     """The open / full / closed history of a shelter."""
 
-    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="status_changes")
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("避難所")
+    )
     status = models.CharField(_("状態"), max_length=10, choices=Shelter.Status)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("変更した人"),
     )
     note = models.CharField(_("メモ"), max_length=200, blank=True)
     changed_at = models.DateTimeField(_("日時"), auto_now_add=True)
@@ -135,8 +141,12 @@ class Stay(models.Model):
     """A person's current or past stay at a shelter; at most one open per person."""
 
     # PROTECT: a shelter's history outlives a withdrawal (the person is anonymised).
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="stays")
-    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="stays")
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="stays", verbose_name=_("住民")
+    )
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.PROTECT, related_name="stays", verbose_name=_("避難所")
+    )
     checked_in_at = models.DateTimeField(_("入所日時"), auto_now_add=True)
     checked_out_at = models.DateTimeField(_("退所日時"), null=True, blank=True)
     method = models.CharField(_("方法"), max_length=20, choices=Method)
@@ -174,18 +184,37 @@ class PresenceEvent(models.Model):
         CHECK_OUT = "out", _("退所")
         TRANSFER = "transfer", _("移動")
 
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
-    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("住民")
+    )
+    shelter = models.ForeignKey(
+        Shelter, on_delete=models.PROTECT, related_name="+", verbose_name=_("避難所")
+    )
     from_shelter = models.ForeignKey(
-        Shelter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Shelter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("移動元の避難所"),
     )
     kind = models.CharField(_("種類"), max_length=10, choices=Kind)
     method = models.CharField(_("方法"), max_length=20, choices=Method)
     by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("記録した担当者"),
     )
     by_account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("住民のアカウント"),
     )
     companions = models.PositiveSmallIntegerField(_("同行者（未登録）"), default=0)
     created_at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)

@@ -74,8 +74,12 @@ def _full_text(shelter: Shelter) -> str:
     if others:
         lines.append(_("近くで受け入れている避難所："))
         lines += [
-            _("・%(name)s（約 %(km).1f km）%(map)s")
-            % {"name": hit.shelter.name, "km": hit.distance_m / 1000, "map": map_link(hit.shelter)}
+            _("・%(name)s（%(distance)s）%(map)s")
+            % {
+                "name": hit.shelter.name,
+                "distance": hit.distance_label,
+                "map": map_link(hit.shelter),
+            }
             for hit in others
         ]
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,14 +11,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lib.geo import distance_m
+from lib.geo import distance_m, format_distance
 from lib.kana import normalize_kana
 from lib.prepared import PreparedGet
 from lib.roles import is_city_staff
-from residents.models import CareConsideration, RegistryPerson, Resident
+from residents.models import RegistryPerson, Resident
 from residents.selectors import registry_candidates, residents_entered_by_hand
+from shelters import care_notes
+from shelters.care_notes import CareNote
 from shelters.models import Method, PresenceEvent, Shelter, Stay
 from shelters.tokens import (
     PersonalTokenError,
@@ -122,6 +126,13 @@ def open_stay_of(resident: Resident) -> Stay | None:
     )
 
 
+def open_stays_of(residents: Collection[Resident]) -> QuerySet[Stay]:
+    """Where each of these people is staying now (those who are), with the shelter."""
+    return Stay.objects.select_related("shelter").filter(
+        resident__in=residents, checked_out_at__isnull=True
+    )
+
+
 def open_stay_of_any(residents: list[Resident]) -> Stay | None:
     """Where one of these people (a household) is staying now, if anywhere."""
     return (
@@ -139,6 +150,12 @@ def shelter_roster(shelter: Shelter) -> QuerySet:
         .select_related("resident__registry_person")
         .order_by("checked_in_at", "pk")
     )
+
+
+def care_told_by_stays(stays: Collection[Stay]) -> dict[int, CareNote]:
+    """What the people of these stays told on the way in (shelters.care_notes), by
+    resident id: what was said up to their arrival."""
+    return care_notes.care_notes({stay.resident_id: stay.checked_in_at for stay in stays})
 
 
 def reception_shelters_of(user) -> QuerySet[Shelter]:
@@ -198,6 +215,22 @@ class ShelterHit:
     distance_m: float | None
     occupancy: Occupancy
 
+    @property
+    def distance_label(self) -> str:
+        """「約 1.0 km」, or "" without a point to measure from."""
+        return format_distance(self.distance_m) if self.distance_m is not None else ""
+
+    @property
+    def accepting(self) -> bool:
+        """Takes people in now: open and not full."""
+        return self.occupancy.congestion in ("available", "crowded")
+
+
+# Where people are taken in to stay (a pickup's destination by default): a designated
+# evacuation shelter (指定避難所). An emergency site is an open space to flee to, a
+# welfare shelter (福祉避難所) takes people the city refers to it.
+SHELTERS_TO_STAY = (Shelter.Kind.DESIGNATED,)
+
 
 def shelter_search(
     *,
@@ -206,9 +239,16 @@ def shelter_search(
     hazard: str | None = None,
     pets: bool = False,
     barrier_free: bool = False,
+    kinds: Collection[str] | None = None,
+    accepting: bool = False,
+    barrier_free_first: bool = False,
     limit: int = 20,
 ) -> list[ShelterHit]:
-    """Open shelters, nearest first when a point is given, with their congestion."""
+    """Open shelters, nearest first when a point is given, with their congestion.
+
+    ``kinds``: only shelters of these kinds. ``accepting``: only those taking people
+    in now (not full, by their status or by count). ``barrier_free_first``: barrier-free
+    shelters ahead of the others (each group nearest first), for a wheelchair user."""
     shelters = Shelter.objects.exclude(status=Shelter.Status.CLOSED)
     if hazard in Shelter.HAZARDS:
         shelters = shelters.filter(**{f"for_{hazard}": True})
@@ -216,6 +256,10 @@ def shelter_search(
         shelters = shelters.filter(accepts_pets=True)
     if barrier_free:
         shelters = shelters.filter(barrier_free=True)
+    if kinds is not None:
+        shelters = shelters.filter(kind__in=list(kinds))
+    if accepting:
+        shelters = shelters.filter(status=Shelter.Status.OPEN)
     hits = [
         ShelterHit(
             shelter=shelter,
@@ -228,7 +272,16 @@ def shelter_search(
         )
         for shelter in shelters_with_occupancy(shelters)
     ]
-    hits.sort(key=lambda hit: (hit.distance_m is None, hit.distance_m or 0, hit.shelter.code))
+    if accepting:
+        hits = [hit for hit in hits if hit.accepting]
+    hits.sort(
+        key=lambda hit: (
+            barrier_free_first and not hit.shelter.barrier_free,
+            hit.distance_m is None,
+            hit.distance_m or 0,
+            hit.shelter.code,
+        )
+    )
     return hits[:limit]
 
 
@@ -376,6 +429,19 @@ def reception_people_by_kana(
     return people[:limit]
 
 
+def reception_care_notes(people: Collection[ReceptionPerson]) -> dict[int, CareNote]:
+    """What the people at the desk told on the way in, by resident id: as of their
+    arrival for someone already checked in, as of now for someone arriving."""
+    now = timezone.now()
+    return care_notes.care_notes(
+        {
+            person.resident.pk: person.stay.checked_in_at if person.stay is not None else now
+            for person in people
+            if person.resident is not None
+        }
+    )
+
+
 def reception_person_by_handle(handle: str) -> ReceptionPerson:
     """Raises PersonalTokenError (also when the person no longer exists)."""
     payload = reception_handle_payload(handle)
@@ -398,26 +464,33 @@ def reception_person_by_handle(handle: str) -> ReceptionPerson:
 class BoardRow:
     shelter: Shelter
     occupancy: Occupancy
-    care: dict[str, int]  # CareConsideration code -> people present with it
+    # Care code (CareConsideration's, or one told on the way in: shelters.care_notes,
+    # e.g. a pickup's "wheelchair") -> people present with it.
+    care: dict[str, int]
 
     @property
     def care_display(self) -> list[tuple[str, int]]:
         return [
-            (str(label), self.care[code])
-            for code, label in CareConsideration.choices
+            (label, self.care[code])
+            for code, label in care_notes.labels().items()
             if code in self.care
         ]
 
 
 def shelter_board() -> list[BoardRow]:
-    """Every shelter with its live occupancy and counts by care consideration; two
-    queries whatever the number of shelters."""
+    """Every shelter with its live occupancy and counts by care consideration (what the
+    registration says and what people told on the way in, each person counted once per
+    code); two queries whatever the number of shelters, and what care_notes reads."""
     care: dict[int, Counter] = defaultdict(Counter)
-    present = Stay.objects.filter(checked_out_at__isnull=True).values_list(
-        "shelter_id", "resident__care"
+    present = list(
+        Stay.objects.filter(checked_out_at__isnull=True)
+        .values_list("shelter_id", "resident_id", "checked_in_at", "resident__care")
+        .iterator(chunk_size=2000)
     )
-    for shelter_id, codes in present.iterator(chunk_size=2000):
-        care[shelter_id].update(codes or ())
+    told = care_notes.care_notes({resident_id: at for _, resident_id, at, _ in present})
+    for shelter_id, resident_id, _at, codes in present:
+        note = told.get(resident_id)
+        care[shelter_id].update({*(codes or ()), *(note.codes if note else ())})
     return [
         BoardRow(shelter=shelter, occupancy=occupancy_of(shelter), care=dict(care[shelter.pk]))
         for shelter in shelters_with_occupancy(Shelter.objects.order_by("code"))

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.roles import is_city_staff
 from residents.models import Account, Resident
 from residents.registration import resident_for_registry
 from shelters.follow_ups import arrival_follow_ups_wake
@@ -125,6 +126,21 @@ def _lock_for_arrival(shelter_pk: int) -> Shelter | None:
         return Shelter.objects.filter(pk=shelter_pk).first()
     # SQLite: transactions take the database's write lock when they begin.
     return Shelter.objects.select_for_update().filter(pk=shelter_pk).first()
+
+
+def shelter_status_choices(*, shelter: Shelter, user) -> list[str]:
+    """The statuses ``user`` may set this shelter to from the board (its buttons, and the
+    board's JSON, so the page never works them out): city staff only, never the status
+    it has, and 満員 only for an open shelter (a closed one is opened first, as
+    shelter_set_status insists)."""
+    if not is_city_staff(user):
+        return []
+    return [
+        value
+        for value in Shelter.Status.values
+        if value != shelter.status
+        and (value != Shelter.Status.FULL or shelter.status == Shelter.Status.OPEN)
+    ]
 
 
 @transaction.atomic

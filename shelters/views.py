@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lib.maps import map_config
 from lib.roles import responder_required
 from residents.identity import account_required, current_account
+from residents.models import ResidentLink
 from residents.selectors import linked_residents
 from shelters import tokens
 from shelters.forms import PosterCheckInForm, ShelterSearchForm
@@ -44,10 +44,12 @@ def poster_check_in(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "shelters/bad_qr.html", status=404)
     account = current_account(request)
     links = list(linked_residents(account))
-    context = {"shelter": shelter}
+    own = next((link for link in links if link.relation == ResidentLink.Relation.SELF), None)
+    context = {"shelter": shelter, "self_pk": own.resident.pk if own else None}
     if not links:
+        # Registration brings them back here (the wizard keeps this path as its next).
         return render(request, "shelters/check_in_register_first.html", context)
-    people = [(link.resident.pk, link.resident.display_name) for link in links]
+    people = [(link.resident.pk, _person_label(link)) for link in links]
     form = PosterCheckInForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         by_pk = {link.resident.pk: link.resident for link in links}
@@ -69,6 +71,13 @@ def poster_check_in(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "shelters/check_in.html", context)
 
 
+def _person_label(link: ResidentLink) -> str:
+    """The account holder is "you", the others by name."""
+    if link.relation == ResidentLink.Relation.SELF:
+        return _("あなた（%(name)s さん）") % {"name": link.resident.display_name}
+    return link.resident.display_name
+
+
 @require_GET
 @account_required
 def my_qr(request: HttpRequest) -> HttpResponse:
@@ -79,10 +88,15 @@ def my_qr(request: HttpRequest) -> HttpResponse:
         (link.resident, mark_safe(tokens.personal_qr_svg(link.resident)))  # noqa: S308
         for link in links
     ]
+    own = next((link for link in links if link.relation == ResidentLink.Relation.SELF), None)
     return render(
         request,
         "shelters/my_qr.html",
-        {"codes": codes, "renew_seconds": tokens.PERSONAL_MAX_AGE_SECONDS // 3},
+        {
+            "codes": codes,
+            "self_pk": own.resident.pk if own else None,
+            "renew_seconds": tokens.PERSONAL_MAX_AGE_SECONDS // 3,
+        },
     )
 
 
@@ -111,10 +125,25 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "hits": hits,
             "searched": searched,
+            "search_status": _search_status(form, point) if searched else "",
             "map_config": map_config(),
             "map_data": _search_map_data(hits, point),
         },
     )
+
+
+def _search_status(form: ShelterSearchForm, point: tuple[float | None, float | None]) -> str:
+    """What the list is in order of, said in the page's status line after a search."""
+    if form.cleaned_data.get("area") is not None:
+        return _("「%(town)s」から近い順に表示しています。") % {"town": form.town()}
+    if point[0] is None:
+        return ""
+    origin = form.cleaned_data.get("origin")
+    if origin == ShelterSearchForm.GPS:
+        return _("現在地から近い順に表示しています。")
+    if origin == ShelterSearchForm.MAP:
+        return _("地図で選んだ地点から近い順に表示しています。")
+    return _("指定した地点から近い順に表示しています。")
 
 
 def _search_map_data(hits: list[ShelterHit], point: tuple[float | None, float | None]) -> dict:
@@ -130,12 +159,8 @@ def _search_map_data(hits: list[ShelterHit], point: tuple[float | None, float | 
                 "lng": hit.shelter.longitude,
                 "congestion": hit.occupancy.congestion,
                 "congestion_label": hit.occupancy.congestion_label,
-                # The same text as the list's {% blocktranslate %}, so one translation.
-                "distance": (
-                    _("約 %(km)s m") % {"km": floatformat(hit.distance_m, 0)}
-                    if hit.distance_m is not None
-                    else ""
-                ),
+                # The same text as the list's (lib.geo.format_distance).
+                "distance": hit.distance_label,
             }
             for hit in hits
         ],

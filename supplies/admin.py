@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
+from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin, number
+from messaging.admin import register_dedupe_key, register_purpose
 from supplies import ledger
 from supplies.exports import deliveries_csv, ledger_csv
 from supplies.models import (
@@ -33,6 +34,12 @@ from supplies.models import (
     TargetNeed,
 )
 from supplies.rounds import RoundClosed, RoundHasNoItems, round_close, round_open
+
+# What the outbox admin calls the LINE messages supplies sends (supplies.receipts).
+register_purpose("supply_delivered", gettext_lazy("物資の受取確認"))
+register_purpose("supply_reminder", gettext_lazy("物資の受取確認（再確認）"))
+register_dedupe_key("supply-delivered", gettext_lazy("配達 #%(ref)s"))
+register_dedupe_key("supply-reminder", gettext_lazy("配達 #%(ref)s（再確認）"))
 
 
 @admin.register(Item)
@@ -154,6 +161,24 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        # A recorded entry shows what happened, not the inputs of the form that adds one.
+        return (
+            "created_at",
+            "kind",
+            "depot",
+            "item",
+            "quantity",
+            "balance_after",
+            "counterpart",
+            "delivery",
+            "supply_request",
+            "reason",
+            "by_user",
+        )
 
     def save_model(self, request, obj: LedgerEntry, form, change) -> None:
         data = form.cleaned_data
@@ -326,7 +351,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Deliveries change only through their state machine (the dashboard, LINE, /my/)."""
 
     list_display = (
-        "pk",
+        number,
         "round",
         "status",
         "area",
@@ -354,7 +379,7 @@ class DeliveryEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DeliveryBatch)
 class DeliveryBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("pk", "round", "volunteer", "created_at")
+    list_display = (number, "round", "volunteer", "created_at")
     list_filter = ("round",)
 
 
@@ -369,7 +394,7 @@ class SupplyRequestAdmin(admin.ModelAdmin):
     """Requests are posted and fulfilled on the dashboard's shelter page; fulfilling
     moves stock, so it is not a field to edit here."""
 
-    list_display = ("pk", "shelter", "status", "created_at", "requested_by", "closed_at")
+    list_display = (number, "shelter", "status", "created_at", "requested_by", "closed_at")
     list_filter = ("status", "shelter")
     list_select_related = ("shelter", "requested_by")
     readonly_fields = ("status", "from_depot", "requested_by", "fulfilled_by", "closed_at")

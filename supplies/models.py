@@ -89,8 +89,12 @@ class Stock(models.Model):
     """在庫: what a depot holds of an item, and how much of it rounds have reserved.
     Changed only by supplies.ledger, with a ledger entry, under a row lock."""
 
-    depot = models.ForeignKey(Depot, on_delete=models.PROTECT, related_name="stock")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="stock")
+    depot = models.ForeignKey(
+        Depot, on_delete=models.PROTECT, related_name="stock", verbose_name=_("保管場所")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="stock", verbose_name=_("品目")
+    )
     on_hand = models.PositiveIntegerField(_("在庫数"), default=0)
     reserved = models.PositiveIntegerField(_("引当済み"), default=0)
 
@@ -320,8 +324,8 @@ class Delivery(models.Model):
     planned = models.JSONField(_("予定の数量"), default=dict)
     delivered = models.JSONField(_("届けた数量"), default=dict, blank=True)
     # Copied from the report, so the map and the route read one table.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(_("緯度"), null=True, blank=True)
+    longitude = models.FloatField(_("経度"), null=True, blank=True)
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("町会")
     )
@@ -387,7 +391,11 @@ class DeliveryEvent(models.Model):
 
     # Null only for a denied attempt on a delivery that does not exist.
     delivery = models.ForeignKey(
-        Delivery, null=True, on_delete=models.CASCADE, related_name="events"
+        Delivery,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("配達"),
     )
     delivery_ref = models.PositiveBigIntegerField(_("配達（内部番号）"), null=True)
     kind = models.CharField(_("種類"), max_length=20, choices=Kind)
@@ -451,7 +459,12 @@ class SupplyRequest(models.Model):
 
 
 class SupplyRequestLine(models.Model):
-    request = models.ForeignKey(SupplyRequest, on_delete=models.CASCADE, related_name="lines")
+    request = models.ForeignKey(
+        SupplyRequest,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("避難所からの物資要請"),
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, verbose_name=_("品目"))
     quantity = models.PositiveIntegerField(
         _("数量"), validators=[MinValueValidator(1), MaxValueValidator(100000)]

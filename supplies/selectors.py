@@ -137,6 +137,16 @@ def deliveries_awaiting_answer(account: Account) -> QuerySet[Delivery]:
     )
 
 
+def deliveries_to_come(account: Account) -> QuerySet[Delivery]:
+    """Deliveries still to be brought to this account's household (for /my/)."""
+    return (
+        household_deliveries(account)
+        .filter(status__in=Delivery.TO_DELIVER)
+        .select_related("round")
+        .order_by("created_at", "pk")
+    )
+
+
 def items_by_id(ids) -> dict[int, Item]:
     return {item.pk: item for item in Item.objects.filter(pk__in=[int(pk) for pk in ids])}
 

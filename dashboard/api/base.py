@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -25,6 +26,8 @@ from residents.models import CareConsideration
 NO_PICKUP = "none"
 NEED_LABELS = dict(Need.choices)
 CARE_LABELS = dict(CareConsideration.choices)
+# Turn-by-turn directions on a phone (Google Maps opens its app, or the web page).
+DIRECTIONS_URL = "https://www.google.com/maps/dir/?api=1&destination={lat},{lng}"
 
 
 class CanSeeEvacuees(BasePermission):
@@ -77,6 +80,19 @@ def display_name(user) -> str:
     return " ".join(part for part in (user.last_name, user.first_name) if part) or (
         user.get_username()
     )
+
+
+def tel_link(phone: str) -> str:
+    """A phone number as a link a phone dials at a tap ("" when there is none)."""
+    digits = re.sub(r"[^0-9+]", "", phone or "")
+    return f"tel:{digits}" if digits else ""
+
+
+def directions_url(latitude: float | None, longitude: float | None) -> str:
+    """Directions from where the phone is to this point ("" without a point)."""
+    if latitude is None or longitude is None:
+        return ""
+    return DIRECTIONS_URL.format(lat=latitude, lng=longitude)
 
 
 def with_etag(request: Request, body: dict) -> Response:

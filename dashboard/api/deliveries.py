@@ -6,7 +6,6 @@ apply (supplies.deliveries.delivery_actions) and never works that out itself."""
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -24,9 +23,11 @@ from dashboard.api.base import (
     DashboardApi,
     Problem,
     choice_field,
+    directions_url,
     display_name,
     invalid,
     query_params,
+    tel_link,
 )
 from lib.claims import has_lapsed
 from lib.geo import distance_m, walking_order
@@ -49,7 +50,6 @@ User = get_user_model()
 Status = Delivery.Status
 # The list answers at most this many rows: the nearest ones, in walking order.
 LIST_LIMIT = 200
-DIRECTIONS_URL = "https://www.google.com/maps/dir/?api=1&destination={lat},{lng}"
 
 
 def shown_status(delivery: Delivery, now: datetime.datetime) -> tuple[str, bool]:
@@ -87,15 +87,8 @@ def delivery_rows(deliveries: list[Delivery], user, now, start=None) -> list[dic
     return [delivery_row(delivery, user, now, items, start) for delivery in deliveries]
 
 
-def tel_link(phone: str) -> str:
-    digits = re.sub(r"[^0-9+]", "", phone or "")
-    return f"tel:{digits}" if digits else ""
-
-
 def directions_link(delivery: Delivery) -> str:
-    if delivery.latitude is None or delivery.longitude is None:
-        return ""
-    return DIRECTIONS_URL.format(lat=delivery.latitude, lng=delivery.longitude)
+    return directions_url(delivery.latitude, delivery.longitude)
 
 
 def household(delivery: Delivery, people: list) -> dict:

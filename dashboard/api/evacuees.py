@@ -23,9 +23,11 @@ from dashboard.api.base import (
     DashboardApi,
     FilterQuery,
     Problem,
+    directions_url,
     invalid,
     query_params,
     reports_for,
+    tel_link,
 )
 from dashboard.api.pickups import PickupOut, PickupStateOut, pickup_data, pickup_state
 from evacuation.models import OffShelterReport, PickupRequest
@@ -222,6 +224,7 @@ PersonOut = inline_serializer(
         "name": serializers.CharField(),
         "kana": serializers.CharField(),
         "phone": serializers.CharField(),
+        "tel": serializers.CharField(help_text="The phone as a tel: link (empty without one)."),
         "verified": serializers.BooleanField(help_text="Matched to the resident registry."),
         "care_labels": serializers.ListField(child=serializers.CharField()),
     },
@@ -251,6 +254,9 @@ class EvacueeDetailApi(DashboardApi):
                     "longitude": serializers.FloatField(allow_null=True),
                     "accuracy_m": serializers.IntegerField(allow_null=True),
                     "location_source_label": serializers.CharField(),
+                    "directions": serializers.CharField(
+                        help_text="A maps link with directions to the point (empty without one)."
+                    ),
                     "area": serializers.CharField(),
                     "people": PersonOut,
                     "others_count": serializers.IntegerField(),
@@ -305,6 +311,7 @@ class EvacueeDetailApi(DashboardApi):
                 "longitude": report.longitude,
                 "accuracy_m": report.accuracy_m,
                 "location_source_label": report.get_location_source_display(),
+                "directions": directions_url(report.latitude, report.longitude),
                 "area": report.area.name if report.area else "",
                 # Never the birth date or the registry address: the task does not need them.
                 "people": [
@@ -312,6 +319,7 @@ class EvacueeDetailApi(DashboardApi):
                         "name": person.display_name,
                         "kana": person.display_kana,
                         "phone": person.phone,
+                        "tel": tel_link(person.phone),
                         "verified": person.is_verified,
                         "care_labels": person.get_care_display(),
                     }

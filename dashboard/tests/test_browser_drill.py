@@ -67,7 +67,8 @@ def test_the_drill_from_a_report_at_home_to_the_shelter_roster(
     # Within one poll the volunteer's map shows her (orange: transport) and her pickup.
     marker = volunteer.locator(".dash-marker:not(.square)").filter(has_text="迎")
     expect(marker).to_have_count(1, timeout=POLL_MS + 3000)
-    expect(volunteer.locator(".dash-marker.square")).to_have_count(1)
+    # A poll between her report and her pickup request shows the pickup one poll later.
+    expect(volunteer.locator(".dash-marker.square")).to_have_count(1, timeout=POLL_MS + 3000)
     marker.click()
     detail = volunteer.locator("#dash-detail")
     expect(detail.get_by_text("在宅 ヨシ")).to_be_visible()

@@ -44,6 +44,7 @@ class EvacueeDetailTestCase(BaseTestCase):
                 "name": "在宅 ヨシ",
                 "kana": "ザイタク ヨシ",
                 "phone": "0138-22-0001",
+                "tel": "tel:0138220001",
                 "verified": False,
                 "care_labels": [],
             },

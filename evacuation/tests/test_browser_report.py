@@ -146,7 +146,7 @@ def test_a_resident_at_home_reports_with_the_map_and_asks_for_a_pickup(
 
     # The pickup: the nearest open shelter is offered first and chosen
     page.get_by_role("link", name="迎えを頼む（移動できない）").click()
-    expect(page.get_by_label("谷地頭町会館（約 90 m・空きあり）")).to_be_checked()
+    expect(page.get_by_label("谷地頭町会館（指定避難所・約 0.1 km・空きあり）")).to_be_checked()
     page.get_by_label("車いす", exact=True).check()
     page.get_by_label("すぐに", exact=True).check()
     screenshot(page, "4-pickup")

@@ -44,8 +44,8 @@ class PickupRequestTestCase(ReportClientMixin, TestCase):
             f'id="id_destination_0" required checked>',
             html=True,
         )
-        self.assertContains(page, "谷地頭町会館（約 90 m・空きあり）")
-        self.assertContains(page, "函館アリーナ（約 4.3 km・空きあり）")
+        self.assertContains(page, "谷地頭町会館（指定避難所・約 0.1 km・空きあり）")
+        self.assertContains(page, "函館アリーナ（指定避難所・約 4.3 km・空きあり）")
         # Everyone in the report (在宅 ヨシ + 1 other) by default.
         self.assertContains(page, 'name="people_count" value="2"', html=False)
 

@@ -56,7 +56,7 @@ def test_status_of_a_registered_user_shows_the_masked_name_and_family_count(clie
     tap(client, user, "action=status")
     reply, where = inbox(user)
     assert reply["text"] == (
-        "函館 ＊＊ さんは登録済みです（ご家族 2 人）。\nhttp://127.0.0.1:8000/my/"
+        "ご本人（函館 ＊＊ さん）の登録はお済みです（ご家族 2 人）。\nhttp://127.0.0.1:8000/my/"
     )
     assert "太郎" not in reply["text"]
     # Not at a shelter and nothing reported: how to tell the city where they are.

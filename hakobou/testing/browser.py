@@ -58,8 +58,11 @@ def new_page(browser, live_server) -> Iterator[Callable[..., object]]:
     """Open a fresh browser context (own cookies) at a viewport; closes them after the test."""
     contexts = []
 
-    def open_page(viewport: dict = PHONE, locale: str = "ja-JP"):
-        context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
+    def open_page(viewport: dict = PHONE, locale: str = "ja-JP", **options):
+        """``options`` go to Playwright's new_context: timezone_id, geolocation …"""
+        context = browser.new_context(
+            viewport=viewport, locale=locale, base_url=live_server.url, **options
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -21,6 +21,14 @@ class BaseLayoutTestCase(TestCase):
         self.assertContains(english, '<html lang="en">')
         self.assertContains(english, "Drill mode")
 
+    def test_english_pages_name_the_city_in_english_and_the_language_once(self):
+        english = self.client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(english, '<span class="city">Hakodate City</span>', html=True)
+        self.assertNotContains(english, "Language / Language")
+        japanese = self.client.get("/")
+        self.assertContains(japanese, '<span class="city">函館市</span>', html=True)
+        self.assertContains(japanese, "言語 / Language")
+
     def test_it_answers_unknown_pages_with_a_friendly_404(self):
         response = self.client.get("/no-such-page/")
         self.assertContains(response, "ページが見つかりません", status_code=404)

@@ -2,7 +2,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.wareki import ERAS, InvalidDate, format_wareki, parse_birth_date, to_wareki
+from lib.wareki import (
+    ERAS,
+    InvalidDate,
+    era_year_text,
+    eras_of_year,
+    format_wareki,
+    parse_birth_date,
+    to_wareki,
+)
 
 TODAY = date(2026, 1, 1)
 ERA = {era.name: era for era in ERAS}
@@ -176,3 +184,22 @@ def _sample_dates() -> list[date]:
 @pytest.mark.parametrize("value", _sample_dates(), ids=str)
 def test_a_formatted_date_parses_back_to_itself(value):
     assert parse_birth_date(format_wareki(value), today=TODAY) == value
+
+
+@pytest.mark.parametrize(
+    ("year", "text"),
+    [
+        (1932, "昭和7年"),
+        (1926, "大正15年・昭和元年"),
+        (1989, "昭和64年・平成元年"),
+        (2019, "平成31年・令和元年"),
+        (1868, "明治元年"),
+        (1800, ""),
+    ],
+)
+def test_a_western_year_is_written_in_its_eras(year, text):
+    assert era_year_text(year) == text
+
+
+def test_eras_of_year_gives_each_era_and_its_year():
+    assert [(era.name, number) for era, number in eras_of_year(1989)] == [("昭和", 64), ("平成", 1)]

@@ -29,7 +29,7 @@ def test_follow_records_the_friend_and_sends_the_welcome_with_the_start_link(
     assert (friend.is_following, friend.blocked_at) == (True, None)
     (welcome,) = inbox(user)
     # The welcome speaks the user's LINE language (English here).
-    assert f"This is the {settings.CITY_NAME} disaster support service" in welcome
+    assert "This is the Hakodate City disaster support service" in welcome
     assert welcome.endswith("\nhttp://127.0.0.1:8000/my/start/")
     assert liff_url() == "http://127.0.0.1:8000/my/start/"
 

@@ -20,7 +20,7 @@ class ImportRun(models.Model):
     MAX_ERRORS_KEPT = 1000
 
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    stored_path = models.CharField(max_length=500, blank=True, editable=False)
+    stored_path = models.CharField(_("保存先"), max_length=500, blank=True, editable=False)
     encoding = models.CharField(_("文字コード"), max_length=20, default="auto")
     full_extract = models.BooleanField(
         _("全件データ"),
@@ -37,7 +37,11 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("エラー"), default=list, blank=True)
     message = models.TextField(_("メッセージ"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("取り込んだ人"),
     )
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
@@ -74,12 +78,17 @@ class RegistryPerson(models.Model):
     household_number = models.CharField(_("世帯番号"), max_length=20, db_index=True)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, verbose_name=_("町会"))
     needs_support = models.BooleanField(_("避難行動要支援者"), default=False)
-    match_index = models.CharField(max_length=64, editable=False)
+    match_index = models.CharField(_("照合用インデックス"), max_length=64, editable=False)
     is_active = models.BooleanField(_("有効"), default=True)
     last_import = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        verbose_name=_("最後の取込"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     class Meta:
         verbose_name = _("住民基本台帳の記録")
@@ -153,7 +162,9 @@ class Resident(models.Model):
     # so reception can find someone entered by hand who arrives without a phone; empty
     # for a verified resident, who is found through the registry record.
     # residents.blind_index.resident_match_index keeps it in step with the two fields.
-    match_index = models.CharField(max_length=64, blank=True, editable=False)
+    match_index = models.CharField(
+        _("照合用インデックス"), max_length=64, blank=True, editable=False
+    )
     # 退会: the person's own data is gone (residents.withdrawal); the row stays for the
     # stays, presence events and reports it carries.
     withdrawn_at = models.DateTimeField(_("退会日時"), null=True, blank=True, editable=False)
@@ -230,8 +241,12 @@ class Account(models.Model):
         verbose_name=_("利用停止した職員"),
     )
     # SHA-256 of a high-entropy code shown once; lets a browser user get back in.
-    recovery_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    residents = models.ManyToManyField(Resident, through="ResidentLink", related_name="accounts")
+    recovery_code_hash = models.CharField(
+        _("復旧コード（ハッシュ）"), max_length=64, unique=True, null=True, blank=True
+    )
+    residents = models.ManyToManyField(
+        Resident, through="ResidentLink", related_name="accounts", verbose_name=_("住民")
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     # The LINE friend row of this account's LINE user, joined on the user id (no column,
     # no constraint: a friend may follow before registering, an account outlive a block).
@@ -244,6 +259,7 @@ class Account(models.Model):
         to_fields=["user_id"],
         null=True,
         related_name="+",
+        verbose_name=_("LINE の友だち"),
     )
 
     class Meta:
@@ -267,14 +283,20 @@ class ResidentLink(models.Model):
         SELF = "self", _("本人")
         FAMILY = "family", _("家族・代理")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="links")
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="links", verbose_name=_("利用者アカウント")
+    )
     # Its own index covers the account too: "the accounts of these people" (segments)
     # is read from the index alone.
     resident = models.ForeignKey(
-        Resident, on_delete=models.CASCADE, related_name="links", db_index=False
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="links",
+        db_index=False,
+        verbose_name=_("住民"),
     )
     relation = models.CharField(_("関係"), max_length=10, choices=Relation)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("本人・家族の紐付け")
@@ -307,14 +329,23 @@ class TakeoverRequest(models.Model):
         APPROVED = "approved", _("承認")
         REJECTED = "rejected", _("却下")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
-    relation = models.CharField(max_length=10, choices=ResidentLink.Relation)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("申請したアカウント")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="+", verbose_name=_("住民")
+    )
+    relation = models.CharField(_("関係"), max_length=10, choices=ResidentLink.Relation)
     status = models.CharField(_("状態"), max_length=10, choices=Status, default=Status.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("承認・却下した人"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("承認・却下の日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("申請日時"), auto_now_add=True)
 
     class Meta:
@@ -343,9 +374,20 @@ class MatchAttempt(models.Model):
 
     FAILURES = (Result.NONE,)
 
-    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL)
+    account = models.ForeignKey(
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("利用者アカウント"),
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("照合した担当者"),
     )
     ip_address = models.GenericIPAddressField(_("IP アドレス"), null=True, blank=True)
     result = models.CharField(_("結果"), max_length=10, choices=Result)
@@ -378,9 +420,15 @@ class DetailView(models.Model):
         SEGMENT_CSV = "segment_csv", _("配信対象のうち LINE のない人の CSV")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("閲覧した人"),
     )
-    resident = models.ForeignKey(Resident, null=True, on_delete=models.SET_NULL, related_name="+")
+    resident = models.ForeignKey(
+        Resident, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("住民")
+    )
     resident_ref = models.PositiveBigIntegerField(_("住民（内部番号）"), null=True)
     # Someone found in the registry at reception who has no resident record yet.
     registry_ref = models.PositiveBigIntegerField(_("住基記録（内部番号）"), null=True)

@@ -49,9 +49,19 @@ def test_both_accounts_hear_of_the_arrival_in_their_language(family):
     resident, me, daughter = family
     check_in(resident, ShelterFactory(name="青柳小学校 体育館"))
     (mine,) = inbox(me)
-    assert mine.startswith("避難 花子 さんが「青柳小学校 体育館」に到着しました")
+    assert mine.startswith("避難所「青柳小学校 体育館」に到着しました")
     (hers,) = inbox(daughter)
     assert hers.startswith("避難 花子 has arrived at 青柳小学校 体育館")
+
+
+def test_the_person_is_told_in_the_second_person_and_family_by_name(family):
+    resident, me, daughter = family
+    line_friend_followed(user_id=daughter.user_id, language="ja")
+    check_in(resident, ShelterFactory(name="青柳小学校 体育館"))
+    (mine,) = inbox(me)
+    assert "避難 花子" not in mine and "さんが" not in mine
+    (hers,) = inbox(daughter)
+    assert hers.startswith("避難 花子 さんが「青柳小学校 体育館」に到着しました")
 
 
 def test_a_double_scan_sends_nothing_more(family):
@@ -127,8 +137,8 @@ def test_the_check_in_commits_without_the_notice_and_a_task_writes_it(family, pu
 
     assert arrival_follow_ups() == 1  # what the task (or the sweep) does
     assert set(OutboxMessage.objects.values_list("dedupe_key", flat=True)) == {
-        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:ja",
-        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:en",
+        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:ja",  # their own
+        f"presence:{PresenceEvent.objects.get(resident=resident).pk}:family:en",
     }
     assert not PresenceEvent.objects.get(resident=resident).follow_up_due
     assert arrival_follow_ups() == 0

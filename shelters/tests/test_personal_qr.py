@@ -26,7 +26,11 @@ class PersonalQrTestCase(ResidentClientMixin, TestCase):
         page = self.client.get("/my/qr/")
         self.assertContains(page, "<svg", count=1)
         self.assertContains(page, "避難 花子")
-        self.assertContains(page, 'http-equiv="refresh"')
+        # Renewed in place by a script while shown (and by a button), never by a reload
+        # of the whole page that would move the reader (meta refresh).
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.assertContains(page, f'data-renew-seconds="{tokens.PERSONAL_MAX_AGE_SECONDS // 3}"')
+        self.assertContains(page, "js/my-qr.js")
 
     def test_a_fresh_token_names_the_resident(self):
         token = tokens.personal_token(self.me)

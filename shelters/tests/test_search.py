@@ -92,7 +92,7 @@ class ShelterSearchTestCase(TestCase):
             [(s["congestion"], s["congestion_label"]) for s in data["shelters"]],
             [("full", "満員"), ("available", "空きあり")],
         )
-        self.assertRegex(data["shelters"][0]["distance"], r"^約 \d+ m$")
+        self.assertRegex(data["shelters"][0]["distance"], r"^約 \d+\.\d km$")
         self.assertNotIn("閉鎖中の避難所", response.content.decode())
 
     def test_the_map_centres_a_town_search_on_the_town(self):

@@ -5,23 +5,27 @@
   var board = document.getElementById("board");
   if (!board) { return; }
   var labels = JSON.parse(document.getElementById("care-labels").textContent);
+  var texts = JSON.parse(document.getElementById("board-texts").textContent);
+  var clock = window.hakobouCityClock(texts.timeZone);
   var updated = document.getElementById("board-updated");
   var etag = null;
   var lastGood = new Date();
   var INTERVAL_MS = 10000;
 
   function say(template, when) {
-    updated.textContent = template.replace("{time}", when.toLocaleTimeString());
+    updated.textContent = template.replace("{time}", clock.hhmmss(when));
   }
 
   function apply(shelters) {
     shelters.forEach(function (row) {
       var tr = board.querySelector('tr[data-shelter="' + row.id + '"]');
       if (!tr) { return; }
-      tr.querySelector(".status").textContent = row.status_label;
+      var status = tr.querySelector(".board-status");
+      status.className = "board-status status-" + row.status;
+      status.textContent = row.status_label;
       tr.querySelector(".people").textContent = row.people;
       var congestion = tr.querySelector(".congestion");
-      congestion.className = "congestion congestion-" + row.congestion;
+      congestion.className = "congestion congestion-" + row.congestion + " board-badge";
       congestion.textContent = row.congestion_label;
       var care = tr.querySelector(".care");
       care.textContent = "";
@@ -32,6 +36,30 @@
         chip.textContent = labels[code] + " " + row.care[code];
         care.appendChild(chip);
       });
+      statusButtons(tr, row);
+    });
+  }
+
+  // The buttons the server offers now (row.actions): someone else may have closed or
+  // opened the shelter since the page was drawn.
+  function statusButtons(tr, row) {
+    var form = tr.querySelector(".board-status-form");
+    if (!form) { return; }
+    var shown = Array.prototype.map.call(form.querySelectorAll("button[name=status]"),
+                                         function (button) { return button.value; });
+    if (shown.join() === row.actions.join()) { return; }
+    Array.prototype.forEach.call(form.querySelectorAll("button[name=status]"),
+                                 function (button) { button.remove(); });
+    row.actions.forEach(function (value) {
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.name = "status";
+      button.value = value;
+      button.textContent = texts.statusButtons[value];
+      if (value === "closed" && !row.people) {
+        button.dataset.confirm = texts.confirmClose.replace("%(name)s", form.dataset.name);
+      }
+      form.appendChild(button);
     });
   }
 

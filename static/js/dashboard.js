@@ -26,7 +26,8 @@
   var INTERVAL_MS = 10000;
   var FULL_RELOAD_MS = 5 * 60 * 1000;  // catches reports that moved out of one's areas
   var TIMEOUT_MS = 10000;
-  var PICKUP_RANK = { now: 3, today: 2, whenever: 1 };
+  var PICKUP_RANK = config.pickupRanks;  // a pickup's colour, as the legend says
+  var clock = window.hakobouCityClock(config.timeZone);
   var STATE_GLYPH = { requested: T.glyphRequested, claimed: T.glyphClaimed,
                       picked_up: T.glyphPickedUp };
 
@@ -71,14 +72,8 @@
     if (serverTime) { clockOffset = Date.parse(serverTime) - Date.now(); }
   }
 
-  // 10:05 today; 9/28 10:05 on another day.
-  function hhmm(iso) {
-    var when = new Date(iso);
-    var time = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
-    var today = new Date(serverNow());
-    if (when.toDateString() === today.toDateString()) { return time; }
-    return (when.getMonth() + 1) + "/" + when.getDate() + " " + time;
-  }
+  // 10:05 today; 9/28 10:05 on another day; as the city's clock reads it.
+  function hhmm(iso) { return clock.hhmm(new Date(iso), new Date(serverNow())); }
 
   function request(url, options) {
     var controller = window.AbortController ? new AbortController() : null;
@@ -223,12 +218,13 @@
   function unverifiedClass(verified) { return verified ? "" : " unverified"; }
   function unverifiedTitle(verified) { return verified ? "" : "（" + T.unverifiedTitle + "）"; }
 
-  function evacueeMarker(point) {
+  function evacueeMarker(point, offset) {
     var need = mostUrgentNeed(point.needs);
     var className = "dash-marker u" + point.urgency + (point.care.length ? " care-badge" : "") +
       unverifiedClass(point.verified);
     var marker = L.marker([point.latitude, point.longitude], {
-      icon: divIcon(className, need ? config.needGlyphs[need] : T.glyphNone, 34),
+      icon: divIcon(className, need ? config.needGlyphs[need] : T.glyphNone, 34,
+                    [17 - offset[0], 17 - offset[1]]),
       title: format(T.evacueeTitle, { need: need ? config.needs[need] : "—" }) +
         unverifiedTitle(point.verified),
       keyboard: false, riseOnHover: true
@@ -237,13 +233,14 @@
     return marker;
   }
 
-  function pickupMarker(point) {
+  function pickupMarker(point, offset) {
     var state = pickupStatus(point);
     var className = "dash-marker square u" + PICKUP_RANK[point.urgency] + " state-" + state +
       unverifiedClass(point.verified);
-    // Beside the person's own marker (same place), not on top of it.
+    // Beside the person's own marker (same place, moved with it), not on top of it.
     var marker = L.marker([point.latitude, point.longitude], {
-      icon: divIcon(className, STATE_GLYPH[state] || T.glyphDone, 30, [-12, 42]),
+      icon: divIcon(className, STATE_GLYPH[state] || T.glyphDone, 30,
+                    [-12 - offset[0], 42 - offset[1]]),
       title: format(T.pickupTitle, { state: config.states[state] }) +
         unverifiedTitle(point.verified),
       keyboard: false, zIndexOffset: 500
@@ -271,27 +268,110 @@
     mapMore.textContent = shown ? format(T.mapMore, { count: shown }) : "";
   }
 
+  // Marks at one spot (two reports from one house, a block of flats) would hide one
+  // another: marks closer than SPREAD_PX on screen are fanned out round their spot, each
+  // with a thin line back to it, and laid out again when the zoom changes. (More than
+  // POINT_LIMIT marks in view are clustered by the server instead: lib/map_layers.py.)
+  var SPREAD_PX = 22;
+  var SPREAD_GAP_PX = 38;  // between the centres of fanned-out marks (34 px icons)
+
+  function spread(items) {  // [{key, lat, lng}] -> {key: [dx, dy]} in screen pixels
+    var zoom = map.getZoom();
+    var groups = [];
+    items.slice().sort(function (a, b) { return a.key - b.key; }).forEach(function (item) {
+      var at = map.project([item.lat, item.lng], zoom);
+      for (var i = 0; i < groups.length; i++) {
+        if (groups[i].at.distanceTo(at) < SPREAD_PX) { groups[i].items.push(item); return; }
+      }
+      groups.push({ at: at, items: [item] });
+    });
+    var offsets = {};
+    groups.forEach(function (group) {
+      var n = group.items.length;
+      if (n === 1) { offsets[group.items[0].key] = [0, 0]; return; }
+      // A ring for a few; an outward spiral for many (each turn SPREAD_GAP_PX apart).
+      var ring = n <= 8;
+      var radius = ring ? Math.max(SPREAD_GAP_PX * 0.8, SPREAD_GAP_PX * n / (2 * Math.PI)) : 30;
+      var angle = -Math.PI / 2;
+      group.items.forEach(function (item, index) {
+        offsets[item.key] = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
+        if (ring) { angle = -Math.PI / 2 + 2 * Math.PI * (index + 1) / n; return; }
+        angle += SPREAD_GAP_PX / radius;
+        radius += SPREAD_GAP_PX * (SPREAD_GAP_PX / radius) / (2 * Math.PI);
+      });
+    });
+    return offsets;
+  }
+
+  function leg(group, lat, lng, offset) {
+    if (!offset[0] && !offset[1]) { return; }
+    var zoom = map.getZoom();
+    var to = map.unproject(map.project([lat, lng], zoom).add(offset), zoom);
+    group.addLayer(L.polyline([[lat, lng], to], {
+      color: "#111", weight: 2, opacity: 0.7, interactive: false, className: "dash-leg" }));
+    group.addLayer(L.circleMarker([lat, lng], {
+      radius: 4, weight: 1, color: "#fff", fillColor: "#111", fillOpacity: 1, interactive: false }));
+  }
+
+  function pointsOf(name) {
+    var body = layers[name].body;
+    return body && body.kind === "points" ? body.points : [];
+  }
+
+  // Both point layers at once: a pickup moves with its person's mark.
+  function drawMarks() {
+    var evacuees = pointsOf("evacuees");
+    var pickups = pointsOf("pickups");
+    var offsets = spread(evacuees.map(function (point) {
+      return { key: point.id, lat: point.latitude, lng: point.longitude };
+    }));
+    // Pickups whose person is not on the map (a filter, the layer off) spread among themselves.
+    var own = spread(pickups.filter(function (point) { return !offsets[point.report_id]; })
+      .map(function (point) {
+        return { key: point.report_id, lat: point.latitude, lng: point.longitude };
+      }));
+    ["evacuees", "pickups"].forEach(function (name) {
+      var layer = layers[name];
+      if (!layer.body) { return; }
+      layer.group.clearLayers();
+      if (layer.body.kind === "clusters") {
+        layer.body.clusters.forEach(function (cluster) {
+          layer.group.addLayer(clusterMarker(cluster, name === "pickups"));
+        });
+        return;
+      }
+      layer.body.points.forEach(function (point) {
+        if (name === "evacuees") {
+          var offset = offsets[point.id];
+          leg(layer.group, point.latitude, point.longitude, offset);
+          layer.group.addLayer(evacueeMarker(point, offset));
+        } else {
+          var mine = own[point.report_id];
+          if (mine) { leg(layer.group, point.latitude, point.longitude, mine); }
+          layer.group.addLayer(pickupMarker(point, mine || offsets[point.report_id]));
+        }
+      });
+    });
+  }
+
   function drawLayer(name, body) {
-    var group = layers[name].group;
-    group.clearLayers();
+    layers[name].body = body;
     layers[name].truncated = Boolean(body.truncated);
     layers[name].shown = body.points ? body.points.length : 0;
     showTruncated();
-    if (body.kind === "clusters") {
-      body.clusters.forEach(function (cluster) {
-        group.addLayer(clusterMarker(cluster, name === "pickups"));
-      });
-    } else {
-      var make = name === "evacuees" ? evacueeMarker : pickupMarker;
-      body.points.forEach(function (point) { group.addLayer(make(point)); });
-    }
+    drawMarks();
   }
 
+  map.on("zoomend", drawMarks);
+
   function clearLayer(layer) {
+    var drawn = layer.body;
     layer.group.clearLayers();
+    layer.body = null;
     layer.etag = null;
     layer.truncated = false;
     showTruncated();
+    if (drawn) { drawMarks(); }  // the other layer's pickups or people spread anew
     return Promise.resolve();
   }
 
@@ -376,6 +456,10 @@
   // --- The list --------------------------------------------------------------------------------
 
   var rows = {};
+  // Who and where, as this user was shown them in a detail (the server logged that
+  // view): their row says so too, until the page is reloaded. The list itself carries
+  // neither names nor the resident's own words about the address.
+  var seen = {};
   var cursor = null;
   var lastFull = 0;
   var total = null;
@@ -417,8 +501,14 @@
       var open = el("button", "dash-open", row.place_label + (row.area ? "（" + row.area + "）" : ""));
       open.type = "button";
       open.dataset.open = row.id;
-      var where = append(el("td"), open);
+      var where = append(el("td", "dash-where"), open);
       if (!row.verified) { append(where, " ", el("span", "chip unverified", T.unverifiedShort)); }
+      if (seen[row.id] && seen[row.id].names) {
+        append(where, el("span", "dash-row-name", seen[row.id].names));
+      }
+      if (seen[row.id] && seen[row.id].address) {
+        append(where, el("span", "dash-row-address", seen[row.id].address));
+      }
       append(tr,
         labelled(append(el("td"), urgencyBadge(row.urgency)), heads[0]),
         labelled(where, heads[1]),
@@ -491,7 +581,7 @@
   var lastGood = new Date();
 
   function showOffline() {
-    statusLine.textContent = format(T.offline, { time: lastGood.toLocaleTimeString() });
+    statusLine.textContent = format(T.offline, { time: clock.hhmmss(lastGood) });
   }
 
   function poll() {
@@ -500,7 +590,7 @@
     polling = true;
     Promise.all([refreshList(), refreshLayers()]).then(function () {
       lastGood = new Date();
-      statusLine.textContent = format(T.updated, { time: lastGood.toLocaleTimeString() });
+      statusLine.textContent = format(T.updated, { time: clock.hhmmss(lastGood) });
     }).catch(showOffline).then(function () { polling = false; });
   }
 
@@ -600,6 +690,34 @@
     append(heading, urgencyBadge(data.urgency), " ", data.place_label,
            data.area ? "（" + data.area + "）" : "");
     panelBody.appendChild(heading);
+    seen[data.id] = {
+      names: data.people.map(function (person) { return person.name; }).filter(Boolean).join("、"),
+      address: data.address_text
+    };
+    renderList();
+
+    // What a volunteer does first, where a phone shows it without scrolling: the
+    // pickup's next step (filled by renderPickup), a call, the way there.
+    var quick = el("div", "dash-quick");
+    var quickActions = el("div", "dash-quick-actions");
+    quickActions.id = "dash-quick-actions";
+    var links = el("div", "dash-quick-links");
+    var caller = data.people.filter(function (person) { return person.tel; })[0];
+    if (caller) {
+      var call = el("a", "button dash-call", T.call);
+      call.href = caller.tel;
+      call.setAttribute("aria-label", format(T.callName, { name: caller.name }));
+      links.appendChild(call);
+    }
+    if (data.directions) {
+      var route = el("a", "button dash-directions", T.directions);
+      route.href = data.directions;
+      route.target = "_blank";
+      route.rel = "noopener";
+      links.appendChild(route);
+    }
+    append(quick, quickActions, links.childNodes.length ? links : null);
+    panelBody.appendChild(quick);
 
     var facts = el("dl", "dash-facts");
     var people = el("ul", "dash-people");
@@ -609,9 +727,9 @@
              el("span", "muted", person.kana ? "（" + person.kana + "）" : ""));
       if (!person.verified) { append(item, " ", el("span", "chip", T.unverified)); }
       if (person.care_labels.length) { append(item, " ", chipList(person.care_labels, "chip care")); }
-      if (person.phone) {
+      if (person.tel) {
         var tel = el("a", "dash-phone", person.phone);
-        tel.href = "tel:" + person.phone.replace(/[^0-9+]/g, "");
+        tel.href = person.tel;
         append(item, el("br"), T.phone + " ", tel);
       }
       people.appendChild(item);
@@ -707,7 +825,12 @@
     var heading = append(el("h3"), T.pickup + " ");
     section.appendChild(heading);
     if (detailData) { detailData.pickup = pickup; }
-    if (!pickup) { append(section, el("p", "muted", T.pickupNone)); return; }
+    if (!pickup) {
+      var quickBar = document.getElementById("dash-quick-actions");
+      if (quickBar) { quickBar.textContent = ""; }
+      append(section, el("p", "muted", T.pickupNone));
+      return;
+    }
     append(heading, el("span", "dash-state state-" + pickup.status, pickup.status_label));
     if (pickup.claim_expires_at) {
       var countdown = el("p", "dash-countdown");
@@ -726,6 +849,9 @@
     section.appendChild(facts);
 
     var buttons = el("div", "dash-actions");
+    // The next step (担当する, お迎え済みにする, 避難所に到着) sits in the bar at the top.
+    var quick = document.getElementById("dash-quick-actions");
+    if (quick) { quick.textContent = ""; }
     pickup.actions.forEach(function (action) {
       if (!ACTIONS[action]) { return; }
       var renew = action === "claim" && pickup.mine;
@@ -736,9 +862,9 @@
       button.addEventListener("click", function () {
         if (action === "hand_over") { showHandOver(pickup, button); } else { act(pickup, action, {}); }
       });
-      buttons.appendChild(button);
+      (kind && quick ? quick : buttons).appendChild(button);
     });
-    section.appendChild(buttons);
+    if (buttons.childNodes.length) { section.appendChild(buttons); }
     var handOver = el("div", "dash-handover");
     handOver.hidden = true;
     section.appendChild(handOver);
@@ -820,8 +946,7 @@
   }
 
   function act(pickup, action, data) {
-    var section = document.getElementById("dash-pickup");
-    var buttons = section ? section.querySelectorAll("button") : [];
+    var buttons = panelBody.querySelectorAll("#dash-pickup button, #dash-quick-actions button");
     Array.prototype.forEach.call(buttons, function (button) { button.disabled = true; });
     say("pending", T.sending);
     postJSON(withId(urls[action], pickup.id), data).then(function (answer) {

@@ -82,6 +82,9 @@
       chip.textContent = label;
       badges.appendChild(chip);
     });
+    if (person.told && (person.told.care.length || person.told.notes.length)) {
+      badges.parentNode.insertBefore(told(person.told), badges.nextSibling);
+    }
     var where = node.querySelector(".person-where");
     var stay = person.stay;
     where.textContent = format(texts[stay.where], stay) +
@@ -105,7 +108,43 @@
     });
     transfer.addEventListener("click", function () { act(root.dataset.transferUrl); });
     checkOut.addEventListener("click", function () { act(root.dataset.checkOutUrl); });
+    node.personTold = person.told;
     return node;
+  }
+
+  // What the person (their household) told on the way in: an out-of-shelter report's
+  // care and notes, a pickup's mobility (車いす …). Only lookups carry it.
+  function told(data) {
+    var box = document.createElement("div");
+    box.className = "person-told";
+    var heading = document.createElement("p");
+    heading.className = "person-told-heading";
+    heading.textContent = texts.told;
+    box.appendChild(heading);
+    if (data.care.length) {
+      var chips = document.createElement("p");
+      data.care.forEach(function (label) {
+        var chip = document.createElement("span");
+        chip.className = "chip care told";
+        chip.textContent = label;
+        chips.appendChild(chip);
+      });
+      box.appendChild(chips);
+    }
+    if (data.notes.length) {
+      var list = document.createElement("dl");
+      list.className = "told-notes";
+      data.notes.forEach(function (note) {
+        var term = document.createElement("dt");
+        term.textContent = note.label;
+        var text = document.createElement("dd");
+        text.textContent = note.text;
+        list.appendChild(term);
+        list.appendChild(text);
+      });
+      box.appendChild(list);
+    }
+    return box;
   }
 
   // An action: the card is replaced by what the server now has, or the operator is told
@@ -120,7 +159,10 @@
       var time = new Date().toLocaleTimeString();
       showStatus(answer.body.result === "elsewhere" ? "warning" : "saved",
         format(texts.saved, { time: time }) + " " + answer.body.message);
-      node.replaceWith(card(answer.body.person));
+      var now = answer.body.person;
+      // An action's answer leaves out what was told on the way in: keep the lookup's.
+      if (!now.told && node.personTold) { now.told = node.personTold; }
+      node.replaceWith(card(now));
       refreshOccupancy();
       scanField.focus();
     }).catch(function () {

@@ -1,20 +1,27 @@
-// Fill the hidden lat/lng from the browser's location, then search.
+// Fill the hidden lat/lng from the browser's location, then search. The status line
+// (aria-live) says what happened: looking, refused, not found; after the search the
+// page itself says the list is nearest first from here (shelters.views.search).
 (function () {
   "use strict";
   var button = document.getElementById("use-location");
   var form = document.getElementById("shelter-search");
   var status = document.getElementById("location-status");
-  if (!button || !form || !navigator.geolocation) { return; }
+  if (!button || !form || !status || !navigator.geolocation) { return; }
   button.hidden = false;
   button.addEventListener("click", function () {
-    status.textContent = "現在地を確認しています… / Finding your location…";
+    status.textContent = status.dataset.finding;
+    button.disabled = true;
     navigator.geolocation.getCurrentPosition(function (position) {
       form.elements.lat.value = position.coords.latitude.toFixed(6);
       form.elements.lng.value = position.coords.longitude.toFixed(6);
+      form.elements.origin.value = "gps";
       form.elements.area.value = "";
+      status.textContent = status.dataset.searching;
       form.submit();
-    }, function () {
-      status.textContent = "現在地がわかりませんでした。町名から探してください。 / Location unavailable: please choose a town.";
+    }, function (error) {
+      button.disabled = false;
+      // 1: the person (or the browser) said no; 2 and 3: no position, or not in time.
+      status.textContent = error && error.code === 1 ? status.dataset.denied : status.dataset.unavailable;
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   });
 })();
@@ -88,6 +95,7 @@
   picker.map.doubleClickZoom.disable();
   element.addEventListener("pointpicked", function () {
     form.elements.area.value = "";
+    form.elements.origin.value = "map";
     if (status) { status.textContent = element.dataset.searching; }
     form.submit();
   });

@@ -7,7 +7,9 @@
   var quick = document.getElementById("chat-quick-replies");
   var busy = false;
 
-  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+  var scroller = log.closest(".sim-log") || log;  // the log box around the list
+
+  function scrollToEnd() { scroller.scrollTop = scroller.scrollHeight; }
 
   function poll() {
     if (busy || document.visibilityState !== "visible") { return; }
