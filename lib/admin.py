@@ -1,5 +1,7 @@
 """Admin building blocks shared by the apps (this module registers nothing)."""
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +38,27 @@ class HistoryInlineMixin:
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+def stored_values_filter(
+    field: str, title: object, label: Callable[[str], str]
+) -> type[admin.SimpleListFilter]:
+    """A list filter over the values a column holds now, each shown in words by
+    ``label`` (a value nobody has named is shown as it is stored)."""
+
+    class StoredValuesFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            values = (
+                model_admin.model.objects.order_by(field).values_list(field, flat=True).distinct()
+            )
+            return [(value, label(value)) for value in values]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{field: self.value()})
+            return queryset
+
+    StoredValuesFilter.title = title
+    return StoredValuesFilter

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, stored_values_filter
 from limits.models import Counter
 
 # How staff read a counter's scope ("registry-identity"): each app that spends a budget
@@ -19,18 +19,7 @@ def scope_label(scope: str) -> str:
     return str(label) if label is not None else scope
 
 
-class ScopeFilter(admin.SimpleListFilter):
-    title = _("種類")
-    parameter_name = "scope"
-
-    def lookups(self, request, model_admin):
-        scopes = Counter.objects.order_by("scope").values_list("scope", flat=True).distinct()
-        return [(scope, scope_label(scope)) for scope in scopes]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(scope=self.value())
-        return queryset
+ScopeFilter = stored_values_filter("scope", _("種類"), scope_label)
 
 
 @admin.register(Counter)

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, stored_values_filter
 from messaging.forms import SimulatorConfigForm
 from messaging.models import (
     LineFriend,
@@ -94,22 +94,7 @@ def event_type_label(event_type: str) -> str:
     return str(label) if label is not None else event_type
 
 
-class EventTypeFilter(admin.SimpleListFilter):
-    title = _("種類")
-    parameter_name = "event_type"
-
-    def lookups(self, request, model_admin):
-        types = (
-            WebhookEvent.objects.order_by("event_type")
-            .values_list("event_type", flat=True)
-            .distinct()
-        )
-        return [(value, event_type_label(value)) for value in types]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(event_type=self.value())
-        return queryset
+EventTypeFilter = stored_values_filter("event_type", _("種類"), event_type_label)
 
 
 class OutboxChunkInline(admin.TabularInline):
