@@ -154,14 +154,26 @@ def care_told(people: Mapping[int, datetime]) -> dict[int, CareNote]:
     ):
         pickups.setdefault(pickup.report_id, pickup)
 
+    # Each person's possible reports by lookup, not by a scan of every report: the board
+    # asks for everyone present in the city at once.
+    by_account: dict[int, list[OffShelterReport]] = defaultdict(list)
+    for report in reports:
+        by_account[report.account_id].append(report)
+    by_member: dict[int, list[OffShelterReport]] = defaultdict(list)
+    for report_id, resident_ids in members.items():
+        for member in resident_ids:
+            by_member[member].append(by_pk[report_id])
+
     told: dict[int, CareNote] = {}
     for resident_id, at in people.items():
+        theirs = {report.pk: report for report in by_member[resident_id]}
+        for account_id in accounts_of[resident_id]:
+            theirs.update((report.pk, report) for report in by_account[account_id])
         candidates = [
             report
-            for report in reports
+            for report in theirs.values()
             if report.created_at <= at
             and (report.status == Report.Status.ACTIVE or report.ended_at >= at)
-            and (resident_id in members[report.pk] or report.account_id in accounts_of[resident_id])
         ]
         if not candidates:
             continue
