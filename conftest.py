@@ -42,3 +42,16 @@ def _process_state_reset():
     # A test's cache may point at a server that is gone.
     with contextlib.suppress(Exception):
         cache.delete(follow_ups._WAKE_KEY)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The security and reliability figures counted during the run (hakobou.testing.figures)."""
+    from hakobou.testing import figures
+
+    rows = figures.report()
+    if not rows:
+        return
+    terminalreporter.section("security and reliability figures")
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        terminalreporter.write_line(f"{name:<{width}}  {value:>9,}")
