@@ -54,6 +54,7 @@ from supplies.models import Delivery, DistributionRound
 from supplies.selectors import (
     DELIVERED_STATES,
     batches_visible_to,
+    deliveries_visible_to,
     rounds_visible_to,
 )
 
@@ -210,7 +211,9 @@ class DeliveryStepApi(DashboardApi):
     via = ""
 
     def post(self, request: Request, pk: int) -> Response:
-        delivery = Delivery.objects.select_related("round").filter(pk=pk).first()
+        # Outside the user's areas it is the same 404 as no delivery at all, before the
+        # body is read: a 400 for a bad body would tell which ids exist.
+        delivery = deliveries_visible_to(request.user).select_related("round").filter(pk=pk).first()
         if delivery is None:
             delivery_access_denied(delivery_id=pk, by_user=request.user, via=f"api:{self.via}")
             raise Http404

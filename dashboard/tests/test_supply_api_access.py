@@ -62,3 +62,14 @@ def test_reception_and_anonymous_users_are_refused(client, cast):
     )
     client.force_login(reception)
     assert client.get(f"/api/deliveries/{Delivery.objects.get().pk}").status_code == 403
+
+
+def test_another_areas_delivery_is_a_404_before_its_body_is_read(client, cast):
+    """A body that fails validation must not tell an existing id (400) from a missing
+    one (404) to a volunteer outside the area."""
+    open_round(cast.area_a, households=1)
+    delivery = Delivery.objects.get()
+    client.force_login(cast.volunteer_b)
+    for pk in (delivery.pk, 999999):
+        response = client.post(f"/api/deliveries/{pk}/resolve", {}, content_type="application/json")
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
