@@ -441,6 +441,10 @@ LINE_WEBHOOK_URL = env.str(
 # Outbox delivery: retries of 5xx / timeouts / 429 before a chunk is given up.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8, minimum=1)
 OUTBOX_BACKOFF_BASE_SECONDS = env.float("OUTBOX_BACKOFF_BASE_SECONDS", default=2.0, minimum=0.0)
+# A request a worker claimed this long ago, still unanswered, belongs to a worker that
+# died: the outbox sweep sends it again (its retry key makes LINE answer 409 if the first
+# attempt got through). Longer than one request takes, LINE_API_TIMEOUT_SECONDS included.
+OUTBOX_STALE_CLAIM_SECONDS = env.int("OUTBOX_STALE_CLAIM_SECONDS", default=120, minimum=10)
 # LINE's limits per channel: 2,000 pushes and 200 multicasts a second, 60 broadcasts an
 # hour. Every sender together stays below these rates (a token bucket shared through
 # Redis, messaging/rate_limits.py), so more workers never means a storm of 429s.
@@ -461,7 +465,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "lib.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lib.api_problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hakobou API",

@@ -33,5 +33,7 @@ urlpatterns = [
     path("", include("supplies.urls")),
 ]
 
+handler404 = views.not_found
+
 if settings.LINE_MODE == "simulator":
     urlpatterns += [path("line-sim/", include("messaging.urls"))]

@@ -1,5 +1,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,3 +18,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404. An address under /api/ that names nothing (an id that is not a
+    number) answers in the API's JSON, with the words of its other 404s; pages get
+    the 404 page."""
+    if request.path.startswith("/api/"):
+        message = _("見つかりません。担当地区の外か、すでに終わっています。")
+        return JsonResponse({"code": "not_found", "message": message}, status=404)
+    return defaults.page_not_found(request, exception)

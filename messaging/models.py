@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.fields import EncryptedJSONField
+
 
 class LineFriend(models.Model):
     """A LINE user of the city's official account (友だち), as LINE's webhook reports it:
@@ -141,7 +143,8 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("失敗")
 
     kind = models.CharField(_("種別"), max_length=10, choices=Kind)
-    messages = models.JSONField(_("メッセージ"))
+    # Encrypted: a message may name a person (「〇〇さんが…に到着しました」).
+    messages = EncryptedJSONField(_("メッセージ"))
     purpose = models.CharField(_("用途"), max_length=50, blank=True)
     # One message per domain event (e.g. "pickup:12:claimed"): enqueueing twice is harmless.
     dedupe_key = models.CharField(

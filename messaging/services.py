@@ -31,8 +31,6 @@ from messaging.models import OutboxChunk, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# A chunk claimed longer ago than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=5)
 # A chunk due for less than this is probably still queued in the broker; the sweep
 # leaves it to its task rather than queueing it twice.
 SWEEP_GRACE = timedelta(seconds=60)
@@ -286,9 +284,11 @@ def outbox_sweep(*, now=None) -> list[int]:
     first attempt got through.
     """
     now = now or timezone.now()
-    OutboxChunk.objects.filter(
-        status=OutboxChunk.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=OutboxChunk.Status.PENDING, next_attempt_at=now - SWEEP_GRACE)
+    # A chunk claimed longer ago than this belongs to a worker that died mid-send.
+    stale = now - timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+    OutboxChunk.objects.filter(status=OutboxChunk.Status.SENDING, claimed_at__lt=stale).update(
+        status=OutboxChunk.Status.PENDING, next_attempt_at=now - SWEEP_GRACE
+    )
     return due_chunk_ids(now=now, grace=SWEEP_GRACE)
 
 

@@ -51,7 +51,7 @@ def _answer(outcome: simulator.ApiOutcome) -> JsonResponse:
 def simulator_send(request: HttpRequest, endpoint: str) -> JsonResponse:
     try:
         body = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
         return JsonResponse({"message": "The request body has 1 error(s)"}, status=400)
     if not isinstance(body, dict):
         return JsonResponse({"message": "The request body has 1 error(s)"}, status=400)
@@ -145,7 +145,8 @@ def _inbox_list_page(
     config_form: SimulatorConfigForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    # PostgreSQL's text holds no NUL: one in the search is dropped, not a 500.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     page = selectors.simulated_user_page(query=query, page_number=request.GET.get("page"))
     current = simulator.config()
     context = {

@@ -18,6 +18,7 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -80,6 +81,9 @@ def _checked(*, segment: object, texts: object, link_url: str, link_label: str) 
         raise NoticeInvalid(_("日本語の本文を入力してください。"))
     if any(len(text) > TEXT_MAX for text in texts.values()):
         raise NoticeInvalid(_("本文は 5,000 文字以内にしてください。"))
+    # The link becomes a button on pages and in LINE: a web address, never a script.
+    if link_url and urlsplit(link_url).scheme.lower() not in ("http", "https"):
+        raise NoticeInvalid(_("リンク先は https:// で始まる URL を入力してください。"))
     if bool(link_url) != bool(link_label.strip()):
         raise NoticeInvalid(_("リンクを付けるときは、リンク先とボタン名の両方を入力してください。"))
     if len(link_label.strip()) > LINK_LABEL_MAX:

@@ -139,7 +139,8 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
     from messaging import simulator
 
     next_url = safe_next(request, reverse("residents:home"))
-    display_name = request.POST.get("display_name", "").strip()
+    # PostgreSQL's text holds no NUL: one typed (or sent) in is dropped, not a 500.
+    display_name = request.POST.get("display_name", "").replace("\x00", "").strip()
     if display_name:
         user = simulator.simulated_user_create(display_name=display_name)
         made = [*_simulated_users_made_here(request), user.user_id]
@@ -151,7 +152,7 @@ def simulator_session(request: HttpRequest) -> HttpResponse:
         except requests.RequestException:
             logger.warning("drill sign-in: the follow event did not reach the webhook")
     else:
-        user_id = request.POST.get("user_id", "")
+        user_id = request.POST.get("user_id", "").replace("\x00", "")
         allowed = is_city_staff(request.user) or user_id in _simulated_users_made_here(request)
         # Someone else's user is answered like an unknown one: nothing to learn by probing.
         user = SimulatedUser.objects.filter(user_id=user_id).first() if allowed else None
@@ -407,7 +408,8 @@ def register_consent(request: HttpRequest, flow: str) -> HttpResponse:
     state = WizardState(request, flow)
     form = ConsentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        registration.account_consent(account=current_account(request))
+        if flow == RESIDENT:  # a helper registering someone has no account to consent for
+            registration.account_consent(account=current_account(request))
         return redirect(_url(flow, "kana"))
     return _render_step(request, flow, state, "consent", "consent", form=form)
 

@@ -157,6 +157,8 @@ class LookupApi(ReceptionApi):
         responses={
             200: inline_serializer("LookupResult", {"people": PersonOut}),
             400: Problem,
+            403: Problem,
+            404: Problem,
         },
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -224,7 +226,10 @@ ActionOut = inline_serializer(
 class ActionApi(ReceptionApi):
     """Check-in, check-out and transfer share input, lookup and answer."""
 
-    @extend_schema(request=ActionInput, responses={200: ActionOut, 400: Problem, 403: Problem})
+    @extend_schema(
+        request=ActionInput,
+        responses={200: ActionOut, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
+    )
     def post(self, request: Request, pk: int) -> Response:
         shelter = self.shelter(request, pk)
         serializer = ActionInput(data=request.data)
@@ -342,6 +347,7 @@ class BoardApi(APIView):
                 },
             ),
             304: None,
+            403: Problem,
         },
     )
     def get(self, request: Request) -> Response:

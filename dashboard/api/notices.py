@@ -59,7 +59,7 @@ def report_facts(notice: Notice, report: OutboxReport, now: datetime.datetime) -
 class NoticeReportApi(SegmentApi):
     @extend_schema(
         summary="Staff: where a notice's recipients stand (queued, sent, failed, blocked)",
-        responses={200: ReportOut, 403: Problem, 404: Problem},
+        responses={200: ReportOut, 304: None, 403: Problem, 404: Problem},
     )
     def get(self, request: Request, pk: int) -> Response:
         notice = get_object_or_404(Notice, pk=pk)

@@ -56,6 +56,7 @@ PickupStateOut = inline_serializer(
         "mine": serializers.BooleanField(help_text="The current user holds the claim."),
     },
     allow_null=True,
+    required=False,  # a list row that only says "removed" has none
 )
 EventOut = inline_serializer(
     "PickupHistoryEntry",
@@ -104,6 +105,7 @@ ActionOut = inline_serializer(
 ACTION_RESPONSES = {
     200: ActionOut,
     400: Problem,
+    403: OpenApiResponse(Problem, description="Not a volunteer of an area, nor city staff."),
     404: OpenApiResponse(Problem, description="Not found, or outside the user's areas."),
     409: OpenApiResponse(
         Problem, description="Claimed by someone else (holder), or not in a state for this step."
@@ -314,6 +316,7 @@ class HandOverCandidatesApi(DashboardApi):
                     )
                 },
             ),
+            403: Problem,
             404: OpenApiResponse(Problem, description="Not found, or outside the user's areas."),
         },
     )

@@ -33,6 +33,6 @@ class SchemaTestCase(BaseTestCase):
         parameters = {p["name"] for p in layer["parameters"]}
         self.assertLessEqual({"bbox", "zoom", "area", "need", "care", "updated_since"}, parameters)
         claim = schema["paths"]["/api/pickups/{id}/claim"]["post"]
-        self.assertEqual(set(claim["responses"]), {"200", "400", "404", "409"})
+        self.assertEqual(set(claim["responses"]), {"200", "400", "403", "404", "409"})
         hand_over = schema["paths"]["/api/pickups/{id}/hand-over"]["post"]
         self.assertIn("requestBody", hand_over)

@@ -27,6 +27,7 @@ from areas.models import Area
 from evacuation.models import OffShelterReport, PickupRequest
 from hakobou.testing import figures
 from notices.models import Notice
+from residents import urls as residents_urls
 from residents.models import Resident, ResidentLink
 from shelters.models import Shelter, Stay
 from supplies.models import Delivery, DeliveryBatch, DistributionRound, SupplyRequest
@@ -65,6 +66,8 @@ CITY = Access(w.CITY)
 ADMIN_VIEW = Access(w.CITY, absent_ok=True)
 ADMIN_WRITE = Access(frozenset({w.SUPERUSER}), absent_ok=True)
 ADMIN_DOORS = {"admin/login/": PUBLIC, "admin/logout/": PUBLIC, "admin/jsi18n/": PUBLIC}
+
+REGISTRATION_STEPS = [route for route, _view, _name in residents_urls.REGISTRATION_STEPS]
 
 DECLARED: dict[str, Access] = {
     "": PUBLIC,
@@ -146,35 +149,9 @@ DECLARED: dict[str, Access] = {
     "api/segments/count": CITY,
     "api/notices/<int:pk>/report": CITY,
     # Registering someone else (a volunteer or reception helping at a desk).
-    **{
-        f"dashboard/register/{step}": DASHBOARD
-        for step in (
-            "",
-            "consent/",
-            "kana/",
-            "birth/",
-            "result/",
-            "narrow/",
-            "confirm/",
-            "manual/",
-            "done/",
-        )
-    },
+    **{f"dashboard/register/{step}": DASHBOARD for step in REGISTRATION_STEPS},
     # The resident's own pages.
-    **{
-        f"my/register/{step}": RESIDENT
-        for step in (
-            "",
-            "consent/",
-            "kana/",
-            "birth/",
-            "result/",
-            "narrow/",
-            "confirm/",
-            "manual/",
-            "done/",
-        )
-    },
+    **{f"my/register/{step}": RESIDENT for step in REGISTRATION_STEPS},
     "my/": RESIDENT,
     "my/web/code/": RESIDENT,
     "my/withdraw/": RESIDENT,

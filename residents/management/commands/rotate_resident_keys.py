@@ -5,8 +5,9 @@ from residents.key_rotation import BATCH_SIZE, RotationCount, resident_keys_rota
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt residents' personal data and recompute registry match indexes with the "
-        "first key of RESIDENT_DATA_KEY / RESIDENT_INDEX_KEY. Put the new key first "
+        "Re-encrypt residents' personal data (registry, residents, outbox messages) and "
+        "recompute registry match indexes with the first key of RESIDENT_DATA_KEY / "
+        "RESIDENT_INDEX_KEY. Put the new key first "
         '("new,old"), restart, run this, then remove the old key. Safe to run again.'
     )
 
