@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run reset-drill test lint format messages bench clean
+.PHONY: run reset-drill test faults lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ reset-drill: $(VENV)/.run-deps
 ## test: the whole suite (PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set)
 test: $(VENV)/.dev-deps node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## faults: the fault suite (tests/faults, not in `test`): a Celery worker and its own Redis killed mid-send
+faults: $(VENV)/.dev-deps
+	$(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
