@@ -2,6 +2,7 @@
 composer's services (the state machine), never edited in place."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lib.admin import HistoryInlineMixin, ReadOnlyAdminMixin
@@ -29,6 +30,8 @@ class NoticeResendInline(HistoryInlineMixin, admin.TabularInline):
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = (NoticeResendInline,)
+    # Links are https (notices.services); also what Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "title",
         "alert_level",
