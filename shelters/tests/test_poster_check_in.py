@@ -3,33 +3,15 @@ import datetime
 from django.test import TestCase
 
 from hakobou.testing.cast import BaseTestCase
-from residents.models import ResidentLink
 from residents.registration import resident_create_manual
-from residents.tests.base import ResidentClientMixin
 from shelters import tokens
 from shelters.models import PresenceEvent, Shelter, Stay
 from shelters.services import shelter_set_status
 from shelters.tests.factories import ShelterFactory
+from shelters.tests.poster import FamilyAtThePosterMixin
 
 
-class PosterCheckInTestCase(ResidentClientMixin, TestCase):
-    def setUp(self):
-        self.shelter = ShelterFactory(name="青柳小学校 体育館")
-        self.account = self.sign_in_as_line_user()
-        self.me = self.register("避難 花子", ResidentLink.Relation.SELF)
-        self.child = self.register("避難 一郎", ResidentLink.Relation.FAMILY)
-        self.url = tokens.poster_path(self.shelter)
-
-    def register(self, name, relation):
-        return resident_create_manual(
-            account=self.account,
-            relation=relation,
-            name=name,
-            name_kana="ヒナン",
-            birth_date=datetime.date(1980, 1, 1),
-            address="函館市谷地頭町",
-        )
-
+class PosterCheckInTestCase(FamilyAtThePosterMixin, TestCase):
     def test_self_and_family_check_in_in_one_step_with_companions(self):
         page = self.client.get(self.url)
         self.assertContains(page, "青柳小学校 体育館")

@@ -73,10 +73,8 @@ class PosterCheckInAfterRegisteringTestCase(TestCase):
         self.assertRedirects(response, self.check_in, fetch_redirect_response=False)
         self.assertContains(self.client.get(self.check_in), "チェックインする")
 
-    def test_someone_not_in_the_registry_lands_back_too(self):
-        self.client.post("/my/web/", {"next": self.check_in})
-        self.client.get("/my/register/")
-        self.client.post("/my/register/consent/", {"agree": "on"})
+    def register_by_hand(self):
+        """A visitor not in the registry: furigana and birth date, then entered by hand."""
         self.client.post("/my/register/kana/", {"kana": "リョコウ ハナコ"})
         self.client.post("/my/register/birth/", {"era": "昭和", "year": 50, "month": 3, "day": 2})
         response = self.client.post(
@@ -91,6 +89,13 @@ class PosterCheckInAfterRegisteringTestCase(TestCase):
                 "address": "函館市若松町ホテル",
             },
         )
+        return response
+
+    def test_someone_not_in_the_registry_lands_back_too(self):
+        self.client.post("/my/web/", {"next": self.check_in})
+        self.client.get("/my/register/")
+        self.client.post("/my/register/consent/", {"agree": "on"})
+        response = self.register_by_hand()
         self.assertRedirects(response, self.check_in, fetch_redirect_response=False)
         page = self.client.get(self.check_in)
         self.assertContains(page, "「未確認」として登録しました")
@@ -101,18 +106,5 @@ class PosterCheckInAfterRegisteringTestCase(TestCase):
         self.register_self("/my/register/")
         # Registering family later ends on the registration's own page, not the poster.
         self.client.get("/my/register/?for=family&restart=1")
-        self.client.post("/my/register/kana/", {"kana": "リョコウ ハナコ"})
-        self.client.post("/my/register/birth/", {"era": "昭和", "year": 50, "month": 3, "day": 2})
-        response = self.client.post(
-            "/my/register/manual/",
-            {
-                "name": "旅行 花子",
-                "name_kana": "リョコウ ハナコ",
-                "era": "昭和",
-                "year": 50,
-                "month": 3,
-                "day": 2,
-                "address": "函館市若松町ホテル",
-            },
-        )
+        response = self.register_by_hand()
         self.assertRedirects(response, "/my/register/done/", fetch_redirect_response=False)
