@@ -28,3 +28,9 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         message = _("見つかりません。担当地区の外か、すでに終わっています。")
         return JsonResponse({"code": "not_found", "message": message}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent from a page that has expired (or without cookies)
+    gets a polite page saying nothing was sent, not Django's technical one."""
+    return render(request, "403_csrf.html", status=403)
